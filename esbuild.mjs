@@ -1,6 +1,6 @@
 // Builds the extension bundle (dist/) or, with --tests, transpiles src/ and test/ file by file into out/.
 import * as esbuild from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -43,6 +43,8 @@ const options = tests
     };
 
 
+
+if (!tests) rmSync('dist', { recursive: true, force: true });
 
 if (watch) {
   const context = await esbuild.context(options);
