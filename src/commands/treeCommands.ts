@@ -1,0 +1,110 @@
+import * as vscode from 'vscode';
+import { toBase64UrlUrn } from '../core/dm/ids';
+import type { ExtensionLog } from '../log/logChannel';
+import type { HubsModel } from '../tree/hubsModel';
+import type { HubsData } from '../tree/hubsData';
+import { isContainer, type ContainerNode, type ErrorNode, type FolderNode, type LoadMoreNode, type TreeNode } from '../tree/nodes';
+import { parseRevealInput, resolveRevealTarget } from '../tree/revealResolver';
+import { entityWebLink } from '../tree/treeItems';
+import type { Prompts } from '../ui/prompts';
+import { reportFailure } from './errors';
+
+export interface TreeCommandContext {
+  model: HubsModel;
+  view: vscode.TreeView<TreeNode>;
+  data: () => HubsData | undefined;
+  prompts: () => Prompts;
+  log: ExtensionLog;
+}
+
+export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable[] {
+  const { model, view } = ctx;
+  const selected = (node?: TreeNode): TreeNode | undefined => node ?? view.selection[0];
+  const loading = <T>(work: () => Promise<T>) => vscode.window.withProgress({ location: { viewId: 'apsExplorer.hubs' } }, work);
+  return [
+    vscode.commands.registerCommand('apsExplorer.refresh', () => model.refresh()),
+    vscode.commands.registerCommand('apsExplorer.refreshNode', (node?: TreeNode) => {
+      const target = selected(node);
+      model.refresh(target && isContainer(target) ? target : undefined);
+    }),
+    vscode.commands.registerCommand('apsExplorer.loadMore', (node: LoadMoreNode) => loading(() => model.loadMore(node.parent))),
+    vscode.commands.registerCommand('apsExplorer.loadAll', (node: LoadMoreNode | ContainerNode) => loading(() => model.loadAll(node.kind === 'loadMore' ? node.parent : node))),
+    vscode.commands.registerCommand('apsExplorer.retry', (node: ErrorNode) => model.refresh(node.parent)),
+    vscode.commands.registerCommand('apsExplorer.filterFolder', async (node?: FolderNode) => {
+      const folder = selected(node);
+      if (folder?.kind !== 'folder') return;
+      const text = await ctx.prompts().inputBox({
+        title: `Filter ${folder.folder.name}`,
+        prompt: 'Show entries whose name contains (empty clears the filter)',
+        value: model.filterOf(folder) ?? '',
+      });
+      if (text === undefined) return;
+      model.setFilter(folder, text.trim() || undefined);
+      await view.reveal(folder, { expand: true });
+    }),
+    vscode.commands.registerCommand('apsExplorer.clearFilter', (node?: FolderNode) => {
+      const folder = selected(node);
+      if (folder?.kind === 'folder') model.setFilter(folder, undefined);
+    }),
+    vscode.commands.registerCommand('apsExplorer.revealById', async (input?: string) => {
+      const ui = ctx.prompts();
+      const text =
+        input ??
+        (await ui.inputBox({
+          title: 'Reveal in APS',
+          prompt: 'A hub, project, folder, item or version ID, or a BIM 360 / ACC web link',
+          ignoreFocusOut: true,
+          validateInput: (value) => (!value.trim() || parseRevealInput(value) ? undefined : 'That is not an APS ID or a BIM 360 / ACC link.'),
+        }));
+      const target = text ? parseRevealInput(text) : undefined;
+      const data = ctx.data();
+      if (!target || !data) return;
+      try {
+        const node = await loading(async () => {
+          return model.materialize(await resolveRevealTarget(data, target));
+        });
+        await view.reveal(node, { select: true, focus: true, expand: node.kind !== 'version' ? 1 : false });
+        return node.id;
+      } catch (error) {
+        await reportFailure(ui, ctx.log, 'Could not reveal it', error);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand('apsExplorer.copyId', (node?: TreeNode) => copy(selected(node), idOf)),
+    vscode.commands.registerCommand('apsExplorer.copyUrn', (node?: TreeNode) => copy(selected(node), urnOf)),
+    vscode.commands.registerCommand('apsExplorer.copyWebLink', (node?: TreeNode) => copy(selected(node), entityWebLink)),
+  ];
+}
+
+async function copy(node: TreeNode | undefined, pick: (node: TreeNode) => string | undefined): Promise<string | undefined> {
+  const text = node && pick(node);
+  if (text) await vscode.env.clipboard.writeText(text);
+  return text;
+}
+
+function idOf(node: TreeNode): string | undefined {
+  switch (node.kind) {
+    case 'hub':
+      return node.hub.id;
+    case 'project':
+      return node.project.id;
+    case 'folder':
+      return node.folder.id;
+    case 'item':
+      return node.item.id;
+    case 'version':
+      return node.version.id;
+    default:
+      return undefined;
+  }
+}
+
+/** The base64url URN Model Derivative and the viewer take, of a version (an item: its tip). */
+function urnOf(node: TreeNode): string | undefined {
+  if (node.kind === 'version') return node.version.derivativesId ?? toBase64UrlUrn(node.version.id);
+  if (node.kind === 'item') {
+    const tipId = node.item.tipVersionId ?? node.item.tip?.id;
+    return tipId ? toBase64UrlUrn(tipId) : undefined;
+  }
+  return undefined;
+}

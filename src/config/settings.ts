@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+
+export type CallbackMode = 'loopback' | 'uriHandler';
+export type ConflictPolicySetting = 'ask' | 'overwrite' | 'skip' | 'keepBoth';
+
+export interface Settings {
+  region: string;
+  apiBaseUrl: string | undefined;
+  clientId: string;
+  userId: string | undefined;
+  callbackMode: CallbackMode;
+  callbackPort: number;
+  pageSize: number;
+  downloadFolder: string;
+  connections: number;
+  chunkSizeBytes: number;
+  verifyChecksums: boolean;
+  conflictPolicy: ConflictPolicySetting;
+}
+
+export const SECTION = 'apsExplorer';
+
+export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const text = (key: string) => config.get<string>(key, '').trim();
+  const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.floor(value)));
+  return {
+    region: text('region') || 'US',
+    apiBaseUrl: text('apiBaseUrl') || undefined,
+    clientId: text('clientId'),
+    userId: text('userId') || undefined,
+    callbackMode: config.get<CallbackMode>('callbackMode', 'loopback'),
+    callbackPort: clamp(config.get<number>('callbackPort', 8789), 0, 65535),
+    pageSize: clamp(config.get<number>('pageSize', 50), 1, 200),
+    downloadFolder: text('downloadFolder') || 'aps',
+    connections: clamp(config.get<number>('connections', 8), 1, 16),
+    chunkSizeBytes: clamp(config.get<number>('chunkSizeMiB', 8), 1, 256) * 1024 * 1024,
+    verifyChecksums: config.get<boolean>('verifyChecksums', true),
+    conflictPolicy: config.get<ConflictPolicySetting>('conflictPolicy', 'ask'),
+  };
+}
+
+/** Fires with the settings that changed section-wide, so listeners can decide what to rebuild. */
+export function onSettingsChanged(listener: (affects: (key: string) => boolean) => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration(SECTION)) listener((key) => event.affectsConfiguration(`${SECTION}.${key}`));
+  });
+}

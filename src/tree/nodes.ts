@@ -1,0 +1,91 @@
+import type { ApsError } from '../core/http/apsError';
+import type { Folder, Hub, Item, Project, Version } from '../core/dm/models';
+
+/** Every node has an id that is stable across refreshes and unique in the tree (tree-view-sample style). */
+export type TreeNode = HubNode | ProjectNode | FolderNode | ItemNode | VersionNode | LoadMoreNode | ErrorNode | EmptyNode;
+export type ContainerNode = HubNode | ProjectNode | FolderNode | ItemNode;
+export type EntityNode = ContainerNode | VersionNode;
+
+export interface HubNode {
+  kind: 'hub';
+  id: string;
+  hub: Hub;
+}
+
+export interface ProjectNode {
+  kind: 'project';
+  id: string;
+  hub: Hub;
+  project: Project;
+  parent: HubNode;
+}
+
+export interface FolderNode {
+  kind: 'folder';
+  id: string;
+  project: Project;
+  folder: Folder;
+  /** Folder names from the top folder down to this one, for download layout. */
+  path: string[];
+  parent: ProjectNode | FolderNode;
+}
+
+export interface ItemNode {
+  kind: 'item';
+  id: string;
+  project: Project;
+  item: Item;
+  path: string[];
+  parent: FolderNode;
+}
+
+export interface VersionNode {
+  kind: 'version';
+  id: string;
+  project: Project;
+  item: Item;
+  version: Version;
+  isTip: boolean;
+  path: string[];
+  parent: ItemNode;
+}
+
+export interface LoadMoreNode {
+  kind: 'loadMore';
+  id: string;
+  parent: ContainerNode;
+  loaded: number;
+}
+
+export interface ErrorNode {
+  kind: 'error';
+  id: string;
+  parent: ContainerNode | undefined;
+  error: ApsError;
+}
+
+export interface EmptyNode {
+  kind: 'empty';
+  id: string;
+  parent: ContainerNode;
+  filtered: boolean;
+}
+
+export const nodeId = {
+  hub: (hubId: string) => `hub:${hubId}`,
+  project: (projectId: string) => `project:${projectId}`,
+  folder: (folderId: string) => `folder:${folderId}`,
+  item: (itemId: string) => `item:${itemId}`,
+  version: (versionId: string) => `version:${versionId}`,
+  loadMore: (parentId: string) => `more:${parentId}`,
+  error: (parentId: string | undefined) => `error:${parentId ?? 'root'}`,
+  empty: (parentId: string) => `empty:${parentId}`,
+};
+
+export function isContainer(node: TreeNode): node is ContainerNode {
+  return node.kind === 'hub' || node.kind === 'project' || node.kind === 'folder' || node.kind === 'item';
+}
+
+export function isEntity(node: TreeNode): node is EntityNode {
+  return isContainer(node) || node.kind === 'version';
+}

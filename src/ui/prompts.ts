@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+
+/**
+ * Every question the extension asks goes through here, so the extension-host tests can answer them
+ * with a script instead of a person. The product path is the same; only the source of answers changes.
+ */
+export interface Prompts {
+  inputBox(options: vscode.InputBoxOptions): Promise<string | undefined>;
+  quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined>;
+  /** A modal or non-modal message with buttons; resolves to the chosen button title. */
+  warning(message: string, options: vscode.MessageOptions, ...buttons: string[]): Promise<string | undefined>;
+  /** A notification (never modal); resolves to the clicked button, if any. */
+  notify(level: NotificationLevel, message: string, ...buttons: string[]): Promise<string | undefined>;
+  openExternal(uri: vscode.Uri): Promise<boolean>;
+}
+
+export type NotificationLevel = 'info' | 'warning' | 'error';
+
+export const windowPrompts: Prompts = {
+  inputBox: async (options) => vscode.window.showInputBox(options),
+  quickPick: async (items, options) => vscode.window.showQuickPick(items, options),
+  warning: async (message, options, ...buttons) => vscode.window.showWarningMessage(message, options, ...buttons),
+  notify: async (level, message, ...buttons) => {
+    const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    return show(message, ...buttons);
+  },
+  openExternal: async (uri) => vscode.env.openExternal(uri),
+};
+
+export type ScriptedAnswer = string | undefined | ((question: string) => string | undefined);
+
+export interface Notification {
+  level: NotificationLevel;
+  message: string;
+  buttons: string[];
+}
+
+/**
+ * Answers questions in order; a question with no answer left fails loudly. Notifications are recorded
+ * (and answered by `onNotify`, default: dismissed); external URIs go to `onOpenExternal`.
+ */
+export class ScriptedPrompts implements Prompts {
+  readonly asked: string[] = [];
+  readonly notifications: Notification[] = [];
+  onNotify: (notification: Notification) => string | undefined = () => undefined;
+  onOpenExternal: (uri: vscode.Uri) => Promise<boolean> = async () => false;
+
+  constructor(private readonly answers: ScriptedAnswer[] = []) {}
+
+  answer(...answers: ScriptedAnswer[]): void {
+    this.answers.push(...answers);
+  }
+
+  async notify(level: NotificationLevel, message: string, ...buttons: string[]): Promise<string | undefined> {
+    const notification = { level, message, buttons };
+    this.notifications.push(notification);
+    return this.onNotify(notification);
+  }
+
+  openExternal(uri: vscode.Uri): Promise<boolean> {
+    return this.onOpenExternal(uri);
+  }
+
+  private next(question: string): string | undefined {
+    this.asked.push(question);
+    if (this.answers.length === 0) throw new Error(`Unexpected prompt: ${question}`);
+    const answer = this.answers.shift();
+    return typeof answer === 'function' ? answer(question) : answer;
+  }
+
+  async inputBox(options: vscode.InputBoxOptions): Promise<string | undefined> {
+    const answer = this.next(options.prompt ?? options.title ?? 'input');
+    const problem = answer === undefined ? undefined : await options.validateInput?.(answer);
+    if (problem) throw new Error(`Scripted answer '${answer}' rejected: ${typeof problem === 'string' ? problem : problem.message}`);
+    return answer;
+  }
+
+  async quickPick<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
+    const answer = this.next(options.title ?? options.placeHolder ?? 'pick');
+    if (answer === undefined) return undefined;
+    const item = items.find((candidate) => candidate.label === answer || candidate.label.includes(answer));
+    if (!item) throw new Error(`Scripted pick '${answer}' is not among: ${items.map((i) => i.label).join(', ')}`);
+    return item;
+  }
+
+  async warning(message: string): Promise<string | undefined> {
+    return this.next(message);
+  }
+}

@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { children, label, setSetting, useEmulator } from './support/harness';
+
+/** Plays the browser: loads the emulator's consent page, clicks Allow, follows the redirect to the callback. */
+async function allowInBrowser(authorizeUrl: string, userId: string): Promise<void> {
+  const page = await (await fetch(authorizeUrl)).text();
+  const form = new URLSearchParams();
+  for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(match[1], decodeHtml(match[2]));
+  form.set('user_id', userId);
+  form.set('decision', 'allow');
+  const action = new URL('/authentication/v2/authorize', authorizeUrl);
+  const answer = await fetch(action, { method: 'POST', body: form, redirect: 'manual' });
+  const location = answer.headers.get('location');
+  if (answer.status !== 302 || !location) throw new Error(`consent answered ${answer.status}: ${await answer.text()}`);
+  const callback = await fetch(location);
+  if (!callback.ok) throw new Error(`callback answered ${callback.status}`);
+}
+
+function decodeHtml(text: string): string {
+  return text.replace(/&(lt|gt|amp|#39|quot);/g, (_m, name: string) => ({ lt: '<', gt: '>', amp: '&', '#39': "'", quot: '"' })[name]!);
+}
+
+describe('Sign in with Autodesk (3-legged, PKCE) against the emulator', function () {
+  this.timeout(60_000);
+
+  it('signs in through the consent page, shows the account, lists the personal hub, and signs out with revocation', async () => {
+    const { emu, ext, prompts } = await useEmulator();
+    await setSetting('clientId', emu.seed.publicApp.clientId);
+    await ext.accounts.reconnect();
+    const demo = emu.seed.users.find((u) => u.id === emu.seed.ids.users.demo)!;
+    let opened: string | undefined;
+    prompts.onOpenExternal = async (uri) => {
+      opened = uri.toString(true);
+      void allowInBrowser(opened, demo.id).catch((error: unknown) => console.error('browser step failed', error));
+      return true;
+    };
+
+    await vscode.commands.executeCommand('apsExplorer.signIn');
+    assert.ok(opened, 'the authorize page was opened');
+    const authorize = new URL(opened!);
+    assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+    assert.match(authorize.searchParams.get('redirect_uri')!, /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    assert.equal(ext.accounts.account?.mode, 'user', JSON.stringify(prompts.notifications));
+    assert.equal(ext.accounts.account?.id, demo.id);
+    assert.match(ext.accounts.account!.label, new RegExp(demo.name));
+    assert.deepEqual(prompts.notifications.at(-1), { level: 'info', message: `Signed in to Autodesk as ${ext.accounts.account!.label}.`, buttons: [] });
+
+    const accounts = await vscode.authentication.getAccounts('aps');
+    assert.ok(accounts.some((account) => account.id === demo.id), 'the account shows in VS Code\'s Accounts');
+
+    const hubs = (await children(ext)).map((node) => label(ext, node));
+    const expected = emu.seed.hubs.filter((hub) => hub.memberUserIds.includes(demo.id)).map((hub) => hub.name);
+    assert.deepEqual(hubs.sort(), expected.sort());
+
+    emu.requests.clear();
+    await vscode.commands.executeCommand('apsExplorer.signOut');
+    assert.equal(ext.accounts.account, undefined);
+    assert.deepEqual(await children(ext), []);
+    assert.ok(emu.requests.list().some((r) => r.method === 'POST' && r.path === '/authentication/v2/revoke'));
+  });
+
+  it('asks a confidential app for its secret once, then finishes signing in', async () => {
+    const { emu, ext, prompts } = await useEmulator();
+    const demo = emu.seed.ids.users.demo;
+    prompts.onOpenExternal = async (uri) => {
+      void allowInBrowser(uri.toString(true), demo).catch((error: unknown) => console.error('browser step failed', error));
+      return true;
+    };
+    prompts.answer(emu.seed.credentials.clientSecret!);
+    await vscode.commands.executeCommand('apsExplorer.signIn');
+    assert.equal(ext.accounts.account?.mode, 'user', JSON.stringify(prompts.notifications));
+    assert.equal(prompts.asked.length, 1);
+    assert.match(prompts.asked[0], /client secret/);
+    await vscode.commands.executeCommand('apsExplorer.signOut');
+  });
+
+  it('reports a denied consent clearly and stays signed out', async () => {
+    const { ext, prompts } = await useEmulator();
+    prompts.onOpenExternal = async (uri) => {
+      void (async () => {
+        const url = uri.toString(true);
+        const page = await (await fetch(url)).text();
+        const form = new URLSearchParams();
+        for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(match[1], decodeHtml(match[2]));
+        form.set('decision', 'deny');
+        const answer = await fetch(new URL('/authentication/v2/authorize', url), { method: 'POST', body: form, redirect: 'manual' });
+        await fetch(answer.headers.get('location')!);
+      })();
+      return true;
+    };
+    await vscode.commands.executeCommand('apsExplorer.signIn');
+    assert.equal(ext.accounts.account, undefined);
+    const last = prompts.notifications.at(-1)!;
+    assert.equal(last.level, 'error');
+    assert.match(last.message, /^Sign-in failed: /);
+  });
+});

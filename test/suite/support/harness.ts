@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import type { ApsExplorerApi } from '../../../src/extension';
+import type { TreeNode } from '../../../src/tree/nodes';
+import { ScriptedPrompts } from '../../../src/ui/prompts';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
+
+export const EXTENSION_ID = 'aps-explorer.aps-explorer';
+
+let running: Promise<RunningEmulator> | undefined;
+
+/** One emulator for the whole extension-host run, in this (extension host) process. */
+export function emulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  running ??= startEmulator({ jobSteps: { queuedPolls: 1, processingPolls: 1 }, ...options } as EmulatorOptions);
+  return running;
+}
+
+export async function closeEmulator(): Promise<void> {
+  const current = running;
+  running = undefined;
+  await (await current)?.close();
+}
+
+export async function api(): Promise<ApsExplorerApi> {
+  const extension = vscode.extensions.getExtension<ApsExplorerApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  return extension.activate();
+}
+
+const config = () => vscode.workspace.getConfiguration('apsExplorer');
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await config().update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Points the extension at the emulator's demo app, signed out, with fresh scripted prompts. */
+export async function useEmulator(overrides: Record<string, unknown> = {}): Promise<{ emu: RunningEmulator; ext: ApsExplorerApi; prompts: ScriptedPrompts }> {
+  const emu = await emulator();
+  const ext = await api();
+  await ext.accounts.signOut();
+  const settings: Record<string, unknown> = {
+    apiBaseUrl: emu.baseUrl,
+    clientId: emu.seed.credentials.clientId,
+    userId: '',
+    callbackMode: 'loopback',
+    callbackPort: 0,
+    pageSize: 50,
+    ...overrides,
+  };
+  for (const [key, value] of Object.entries(settings)) await setSetting(key, value);
+  await ext.accounts.reconnect();
+  const prompts = new ScriptedPrompts();
+  ext.setPrompts(prompts);
+  return { emu, ext, prompts };
+}
+
+/** 2-legged sign-in through the real command, answering its input box. */
+export async function signInWithApp(ext: ApsExplorerApi, prompts: ScriptedPrompts, secret: string): Promise<void> {
+  prompts.answer(secret);
+  await vscode.commands.executeCommand('apsExplorer.useAppCredentials');
+  if (!ext.accounts.account) throw new Error(`app sign-in failed: ${prompts.notifications.map((n) => n.message).join(' | ')}`);
+}
+
+export async function children(ext: ApsExplorerApi, node?: TreeNode): Promise<TreeNode[]> {
+  return (await ext.hubs.provider.getChildren(node)) ?? [];
+}
+
+export function item(ext: ApsExplorerApi, node: TreeNode): vscode.TreeItem {
+  return ext.hubs.provider.getTreeItem(node) as vscode.TreeItem;
+}
+
+export function label(ext: ApsExplorerApi, node: TreeNode): string {
+  const value = item(ext, node).label;
+  return typeof value === 'string' ? value : (value?.label ?? '');
+}
+
+/** Walks the tree by labels from the root, failing with what was there instead. */
+export async function walk(ext: ApsExplorerApi, ...labels: string[]): Promise<TreeNode> {
+  let node: TreeNode | undefined;
+  for (const wanted of labels) {
+    const nodes = await children(ext, node);
+    const next = nodes.find((candidate) => label(ext, candidate) === wanted);
+    if (!next) throw new Error(`'${wanted}' not found; children are: ${nodes.map((n) => label(ext, n)).join(', ')}`);
+    node = next;
+  }
+  return node!;
+}
