@@ -1,0 +1,122 @@
+// Per-host request budget: a concurrency cap plus a token bucket, and a shared pause after a 429.
+import { delay, throwIfAborted } from './delay';
+
+export interface BudgetOptions {
+  /** Requests in flight at once per host. */
+  maxConcurrent: number;
+  /** Sustained requests per second per host. */
+  ratePerSecond: number;
+  /** Requests that may start back to back before the rate applies. */
+  burst: number;
+}
+
+export const DEFAULT_BUDGET: BudgetOptions = { maxConcurrent: 8, ratePerSecond: 20, burst: 20 };
+
+type Release = () => void;
+
+class HostBudget {
+  private inFlight = 0;
+  private readonly waiters: Array<() => void> = [];
+  private tokens: number;
+  private refilledAt: number;
+  private pausedUntil = 0;
+
+  constructor(private readonly options: BudgetOptions, private readonly now: () => number) {
+    this.tokens = options.burst;
+    this.refilledAt = now();
+  }
+
+  /** Blocks every new request to this host until `until` (epoch ms), e.g. after a 429 with Retry-After. */
+  pause(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
+  async acquire(signal?: AbortSignal): Promise<Release> {
+    await this.acquireSlot(signal);
+    try {
+      await this.waitForPauseAndToken(signal);
+    } catch (error) {
+      this.releaseSlot();
+      throw error;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.releaseSlot();
+    };
+  }
+
+  private acquireSlot(signal?: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    if (this.inFlight < this.options.maxConcurrent) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.inFlight++;
+        resolve();
+      };
+      const onAbort = (): void => {
+        const index = this.waiters.indexOf(grant);
+        if (index >= 0) this.waiters.splice(index, 1);
+        reject(signal?.reason);
+      };
+      this.waiters.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private releaseSlot(): void {
+    this.inFlight--;
+    const next = this.waiters.shift();
+    if (next) next();
+  }
+
+  private async waitForPauseAndToken(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const now = this.now();
+      if (now < this.pausedUntil) {
+        await delay(this.pausedUntil - now, signal);
+        continue;
+      }
+      this.refill(now);
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return;
+      }
+      await delay(Math.ceil(((1 - this.tokens) / this.options.ratePerSecond) * 1000), signal);
+    }
+  }
+
+  private refill(now: number): void {
+    const elapsed = (now - this.refilledAt) / 1000;
+    this.refilledAt = now;
+    this.tokens = Math.min(this.options.burst, this.tokens + elapsed * this.options.ratePerSecond);
+  }
+}
+
+export class RequestBudget {
+  private readonly hosts = new Map<string, HostBudget>();
+
+  constructor(private readonly options: BudgetOptions = DEFAULT_BUDGET, private readonly now: () => number = Date.now) {}
+
+  acquire(host: string, signal?: AbortSignal): Promise<Release> {
+    return this.hostBudget(host).acquire(signal);
+  }
+
+  pause(host: string, until: number): void {
+    this.hostBudget(host).pause(until);
+  }
+
+  private hostBudget(host: string): HostBudget {
+    let budget = this.hosts.get(host);
+    if (!budget) {
+      budget = new HostBudget(this.options, this.now);
+      this.hosts.set(host, budget);
+    }
+    return budget;
+  }
+}

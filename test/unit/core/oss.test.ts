@@ -1,0 +1,98 @@
+// OSS signed downloads against the emulator: single (complete, chunked, fallback), batch, and the refresher.
+import * as assert from 'node:assert/strict';
+import { request } from 'undici';
+import { isApsError, parseStorageUrn, SignedUrlRefresher, type StorageLocation } from '../../../src/core';
+import { tipVersionId, twoLeggedClient, useEmulator } from './harness';
+
+describe('core/oss against the emulator', function () {
+  const emulator = useEmulator();
+  let client: ReturnType<typeof twoLeggedClient>;
+  before(() => {
+    client = twoLeggedClient(emulator());
+  });
+  after(async () => {
+    await client.close();
+  });
+
+  async function storageOf(itemId: string): Promise<StorageLocation> {
+    const { ids } = emulator().seed;
+    const version = await client.dm.getVersion(ids.bim360Project, tipVersionId(emulator(), itemId));
+    assert.ok(version.storage, 'version has storage');
+    return version.storage;
+  }
+
+  it('signs a complete object whose URL serves exactly its bytes without Authorization', async () => {
+    const e = emulator();
+    const location = await storageOf(e.seed.ids.items.notesTxt);
+    const signed = await client.oss.signedDownload(location, { minutesExpiration: 5 });
+    const described = await e.describeObject(location.bucketKey, location.objectKey);
+    assert.equal(signed.status, 'complete');
+    assert.equal(signed.size, described.size);
+    assert.equal(signed.sha1, described.sha1);
+    assert.ok(signed.url?.startsWith(e.storageUrl));
+    assert.ok(signed.expiresAt > Date.now() + 4 * 60_000);
+    const response = await request(signed.url!, { dispatcher: client.dispatcher });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(body, e.objectBytes(location.bucketKey, location.objectKey));
+  });
+
+  it('returns the chunk URLs of an unmerged upload in order, covering every byte, or one fallback URL', async () => {
+    const e = emulator();
+    const location = await storageOf(e.seed.ids.items.chunkedUpload);
+    const chunked = await client.oss.signedDownload(location);
+    assert.equal(chunked.status, 'chunked');
+    assert.ok(chunked.chunks && chunked.chunks.length > 1);
+    let next = 0;
+    for (const chunk of chunked.chunks) {
+      assert.equal(chunk.start, next);
+      next = chunk.end + 1;
+    }
+    assert.equal(next, chunked.size);
+    const fallback = await client.oss.signedDownload(location, { publicResourceFallback: true });
+    assert.equal(fallback.status, 'fallback');
+    assert.ok(fallback.url);
+  });
+
+  it('signs several objects in one batch and reports the ones it could not sign', async () => {
+    const e = emulator();
+    const notes = await storageOf(e.seed.ids.items.notesTxt);
+    const logo = await storageOf(e.seed.ids.items.logoPng);
+    assert.equal(notes.bucketKey, logo.bucketKey);
+    const results = await client.oss.batchSignedDownload(notes.bucketKey, [{ objectKey: notes.objectKey }, { objectKey: logo.objectKey }, { objectKey: 'missing.bin' }]);
+    assert.deepEqual(results.map((result) => result.objectKey), [notes.objectKey, logo.objectKey, 'missing.bin']);
+    assert.equal(results[0].download?.status, 'complete');
+    assert.equal(results[1].download?.size, (await e.describeObject(logo.bucketKey, logo.objectKey)).size);
+    assert.equal(results[2].download, undefined);
+    assert.match(results[2].error ?? '', /exist/);
+  });
+
+  it('turns OSS {reason} errors into ApsErrors', async () => {
+    const location = await storageOf(emulator().seed.ids.items.notesTxt);
+    await assert.rejects(client.oss.signedDownload(location, { minutesExpiration: 61 }), (error: unknown) => isApsError(error) && error.status === 400 && /minutesExpiration/.test(error.detail ?? ''));
+    await assert.rejects(client.oss.signedDownload({ bucketKey: location.bucketKey, objectKey: 'nope.bin' }), (error: unknown) => isApsError(error) && error.status === 404);
+  });
+
+  it('fetches one fresh URL for all concurrent callers that found theirs expired', async () => {
+    const e = emulator();
+    const location = await storageOf(e.seed.ids.items.notesTxt);
+    const refresher = new SignedUrlRefresher((signal) => client.oss.signedDownload(location, { signal }));
+    const first = await refresher.current();
+    e.requests.clear();
+    const refreshed = await Promise.all(Array.from({ length: 8 }, () => refresher.refresh(first)));
+    assert.ok(refreshed.every((download) => download === refreshed[0]));
+    assert.notEqual(refreshed[0], first);
+    assert.equal(e.requests.list({ path: '/signeds3download' }).length, 1);
+    assert.equal(refresher.fetches, 2);
+    // A caller still holding the old URL gets the replacement without another call.
+    assert.equal(await refresher.refresh(first), refreshed[0]);
+    assert.equal(e.requests.list({ path: '/signeds3download' }).length, 1);
+  });
+
+  it('parses the storage URN of a version into the location signeds3download needs', async () => {
+    const e = emulator();
+    const seeded = e.seed.items.find((item) => item.id === e.seed.ids.items.notesTxt)!;
+    const key = seeded.versions[seeded.versions.length - 1].storage!;
+    assert.deepEqual(parseStorageUrn(`urn:adsk.objects:os.object:${key}`), await storageOf(e.seed.ids.items.notesTxt));
+  });
+});
