@@ -1,0 +1,238 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AddedFile, AddedObject, AddFileSpec, AddObjectSpec, IssueTokenSpec, RunningEmulator } from './index';
+import type { ApiContext, ResolvedOptions } from './api/context';
+import type { ControlDeps } from './api/controlRoutes';
+import { APS_RATE_LIMITS, RateLimiter } from './api/rateLimits';
+import { apiHandler } from './api/server';
+import { TokenStore } from './auth/tokens';
+import { Clock } from './clock';
+import { Faults } from './faults/controller';
+import { DataModel } from './model/dataModel';
+import { Jobs } from './model/jobs';
+import type { EmulatorOptions, JobSteps } from './options';
+import { Requests } from './requestLog';
+import { BUCKET, seed, type SeedItem, type SeedVersion } from './seed';
+import { ObjectStore, objectUrn, type StoredObject } from './storage/objects';
+import { storageHandler } from './storage/server';
+import { UrlSigner } from './storage/signing';
+
+function mulberry32(seedValue: number): () => number {
+  let state = seedValue >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function steps(given: JobSteps | undefined): Required<JobSteps> {
+  return { queuedPolls: 1, processingPolls: 1, queuedMs: 0, processingMs: 0, ...given };
+}
+
+function resolve(options: EmulatorOptions): ResolvedOptions {
+  return {
+    latencyMs: options.latencyMs ?? 0,
+    jitterMs: options.jitterMs ?? 0,
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3599,
+    codeTtlSeconds: options.codeTtlSeconds ?? 300,
+    signedUrlMinutesDefault: options.signedUrlMinutesDefault ?? 2,
+    bim360ExportUrlSeconds: options.bim360ExportUrlSeconds ?? 120,
+    accExportUrlSeconds: options.accExportUrlSeconds ?? 3600,
+    jobSteps: steps(options.jobSteps),
+    exportSteps: steps(options.exportSteps),
+    hubWarnings: options.hubWarnings ?? false,
+  };
+}
+
+export function loopbackHost(host: string | undefined): string {
+  const chosen = host ?? '127.0.0.1';
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(chosen) && chosen !== '::1') throw new Error(`The emulator only binds loopback addresses (127.x.y.z or ::1), not ${chosen}.`);
+  return chosen;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolvePort((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });
+}
+
+function seedOf(label: string): number {
+  return createHash('sha1').update(label).digest().readUInt32LE(0);
+}
+
+export async function createEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const log = options.log ?? (() => undefined);
+  const clock = new Clock();
+  const now = () => clock.now();
+  const random = mulberry32(options.randomSeed ?? 1);
+  const requests = new Requests();
+  const faults = new Faults(random);
+  for (const spec of options.faults ?? []) faults.add(spec);
+  const store = new ObjectStore(seed.objects, now);
+  let baseUrl = '';
+  let storageUrl = '';
+  const signer = new UrlSigner(() => storageUrl, now);
+  const model = new DataModel(seed, (key) => {
+    const slash = key.indexOf('/');
+    return store.get(key.slice(0, slash), key.slice(slash + 1))?.size;
+  });
+  const resolved = resolve(options);
+  const tokens = new TokenStore(now, () => baseUrl);
+  const jobs = new Jobs(store, now, resolved.jobSteps, resolved.exportSteps);
+  const rateLimiter = options.rateLimits
+    ? new RateLimiter({ ...APS_RATE_LIMITS, ...(typeof options.rateLimits === 'object' ? options.rateLimits : {}) } as Record<string, number>, now)
+    : undefined;
+
+  const ctx: ApiContext = {
+    base: () => baseUrl,
+    seed,
+    apps: [seed.credentials, seed.publicApp],
+    options: resolved,
+    model,
+    tokens,
+    signer,
+    jobs,
+    rateLimiter,
+    requests,
+    faults,
+    now,
+    random,
+    log,
+    store,
+  };
+
+  const describeObject = async (object: StoredObject): Promise<AddedObject> => ({
+    bucketKey: object.bucketKey,
+    objectKey: object.objectKey,
+    objectId: objectUrn(object.bucketKey, object.objectKey),
+    size: object.size,
+    sha1: await store.sha1(object),
+    etag: object.etag,
+  });
+  const mustGet = (bucketKey: string, objectKey: string): StoredObject => {
+    const object = store.get(bucketKey, objectKey);
+    if (!object) throw new Error(`no object ${bucketKey}/${objectKey}`);
+    return object;
+  };
+  const addObject = async (spec: AddObjectSpec): Promise<AddedObject> => {
+    if (!(Number.isSafeInteger(spec.size) && spec.size >= 0)) throw new RangeError('size must be a non-negative integer');
+    const bucketKey = spec.bucketKey ?? BUCKET;
+    const objectKey = spec.objectKey ?? `${randomUUID()}.bin`;
+    const object = store.put({
+      bucketKey,
+      objectKey,
+      size: spec.size,
+      seed: spec.seed ?? seedOf(`${bucketKey}/${objectKey}`),
+      contentType: spec.contentType ?? 'application/octet-stream',
+      chunked: spec.chunked,
+    });
+    return describeObject(object);
+  };
+  const replaceObject = async (bucketKey: string, objectKey: string, change: { size?: number; seed?: number } = {}): Promise<AddedObject> => {
+    mustGet(bucketKey, objectKey);
+    return describeObject(store.replace(bucketKey, objectKey, change));
+  };
+  let addedFiles = 0;
+  const addFile = (spec: AddFileSpec): AddedFile => {
+    const folder = model.folders.get(spec.folderId);
+    if (!folder || folder.projectId !== spec.projectId) throw new Error(`no folder ${spec.folderId} in project ${spec.projectId}`);
+    if (spec.sizes.length === 0) throw new Error('a file needs at least one version');
+    const lineage = createHash('sha1').update(`added:${++addedFiles}:${spec.name}`).digest('base64url').slice(0, 22);
+    const itemId = `urn:adsk.wipprod:dm.lineage:${lineage}`;
+    const dot = spec.name.lastIndexOf('.');
+    const ext = dot >= 0 ? spec.name.slice(dot + 1).toLowerCase() : '';
+    const versions = spec.sizes.map((size, index): SeedVersion => {
+      const objectKey = `${randomUUID()}.${ext || 'bin'}`;
+      store.put({ bucketKey: BUCKET, objectKey, size, seed: seedOf(`${itemId}:${index}`), contentType: 'application/octet-stream' });
+      return {
+        id: `urn:adsk.wipprod:fs.file:vf.${lineage}?version=${index + 1}`,
+        itemId,
+        versionNumber: index + 1,
+        name: spec.name,
+        ...(ext ? { fileType: ext } : {}),
+        mimeType: 'application/octet-stream',
+        kind: 'file',
+        storage: `${BUCKET}/${objectKey}`,
+        downloadFormats: [ext || 'bin'],
+        createTime: new Date(now()).toISOString(),
+        createUserId: seed.ids.users.demo,
+      };
+    });
+    const item: SeedItem = { id: itemId, projectId: spec.projectId, folderId: spec.folderId, displayName: spec.name, kind: 'file', hidden: false, versions };
+    model.addItem(item);
+    return { itemId, versionIds: versions.map((v) => v.id), objectKeys: versions.map((v) => v.storage as string) };
+  };
+
+  const control: ControlDeps = {
+    addFault: (spec) => faults.add(spec),
+    removeFault: (id) => faults.remove(id),
+    clearFaults: () => faults.clear(),
+    listFaults: () => faults.list(),
+    listRequests: (filter) => requests.list(filter),
+    clearRequests: () => requests.clear(),
+    advanceClock: (ms) => clock.advance(ms),
+    expireTokens: () => tokens.expireAllAccess(),
+    addObject: (spec) => addObject(spec as AddObjectSpec),
+    replaceObject,
+    describe: () => ({ baseUrl, storageUrl, clientId: seed.credentials.clientId, ids: seed.ids, sizes: seed.sizes, now: now() }),
+  };
+
+  const apiServer = createServer({ keepAliveTimeout: 5_000 }, apiHandler(ctx, control));
+  const storageServer = createServer({ keepAliveTimeout: 5_000 }, storageHandler({ ...ctx, signer }));
+  try {
+    const host = loopbackHost(options.host);
+    const origin = host.includes(':') ? `[${host}]` : host;
+    const apiPort = await listen(apiServer, options.port ?? 0, host);
+    baseUrl = `http://${origin}:${apiPort}`;
+    const storagePort = await listen(storageServer, options.storagePort ?? 0, host);
+    storageUrl = `http://${origin}:${storagePort}`;
+  } catch (error) {
+    await Promise.all([closeServer(apiServer), closeServer(storageServer)]);
+    throw error;
+  }
+  log(`APS emulator listening: api ${baseUrl}, storage ${storageUrl}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    baseUrl,
+    storageUrl,
+    faults,
+    requests,
+    seed,
+    clock,
+    expireTokens: () => tokens.expireAllAccess(),
+    issueToken: (spec: IssueTokenSpec) =>
+      tokens.issueAccess({ clientId: spec.clientId ?? seed.credentials.clientId, scopes: spec.scopes, userId: spec.userId, ttlSeconds: spec.ttlSeconds ?? resolved.tokenTtlSeconds }),
+    addObject,
+    replaceObject,
+    describeObject: (bucketKey, objectKey) => describeObject(mustGet(bucketKey, objectKey)),
+    objectBytes: (bucketKey, objectKey, start = 0, end?: number) => {
+      const object = mustGet(bucketKey, objectKey);
+      return store.bytes(object, start, end ?? object.size);
+    },
+    signedUrl: (bucketKey, objectKey, signOptions = {}) => {
+      mustGet(bucketKey, objectKey);
+      return signer.sign({ bucketKey, objectKey, expiresInSeconds: (signOptions.minutes ?? resolved.signedUrlMinutesDefault) * 60, useCdn: signOptions.useCdn ?? false });
+    },
+    addFile,
+    close: () => {
+      closing ??= Promise.all([closeServer(apiServer), closeServer(storageServer)]).then(() => log('APS emulator closed'));
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { Exchange } from '../http/exchange';
+import { sleep } from '../http/exchange';
+
+const CHUNK = 1024 * 1024;
+
+export interface StreamPlan {
+  /** Produces bytes [start, end) of the body. */
+  bytes(start: number, end: number): Buffer;
+  /** Body length in bytes. */
+  length: number;
+  bytesPerSecond?: number;
+  /** After this many body bytes, do `cut`. */
+  cutAfter?: number;
+  cut?: 'reset' | 'truncate' | 'stall' | 'replace';
+  onReplace?: () => void;
+}
+
+function waitDrain(exchange: Exchange): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      exchange.res.off('drain', done);
+      resolve();
+    };
+    exchange.res.once('drain', done);
+    void exchange.closed.then(done);
+  });
+}
+
+/** Writes the body with backpressure, an optional per-connection bandwidth cap, and an optional cut. */
+export async function streamBody(exchange: Exchange, plan: StreamPlan): Promise<void> {
+  const { res } = exchange;
+  const limit = plan.cut ? Math.min(plan.cutAfter ?? 0, plan.length) : plan.length;
+  const rate = plan.bytesPerSecond;
+  const chunkSize = rate ? Math.max(1024, Math.min(CHUNK, Math.floor(rate / 50))) : CHUNK;
+  const started = performance.now();
+  let sent = 0;
+  while (sent < limit && !exchange.isClosed()) {
+    if (rate) {
+      const due = started + (sent / rate) * 1000;
+      const wait = due - performance.now();
+      if (wait > 1) await Promise.race([sleep(wait), exchange.closed]);
+      if (exchange.isClosed()) return;
+    }
+    const n = Math.min(chunkSize, limit - sent);
+    const ok = res.write(plan.bytes(sent, sent + n));
+    sent += n;
+    if (!ok) await waitDrain(exchange);
+  }
+  if (exchange.isClosed()) return;
+  if (!plan.cut) {
+    res.end();
+    return;
+  }
+  const socket = res.socket;
+  switch (plan.cut) {
+    case 'stall':
+      return;
+    case 'truncate':
+      // Headers promised the full length; send a FIN after what was written.
+      if (socket) socket.end();
+      else res.destroy();
+      return;
+    case 'replace':
+      plan.onReplace?.();
+      res.destroy();
+      return;
+    case 'reset':
+      if (socket && typeof (socket as { resetAndDestroy?: () => void }).resetAndDestroy === 'function') {
+        socket.write('', () => (socket as unknown as { resetAndDestroy(): void }).resetAndDestroy());
+      } else res.destroy();
+      return;
+  }
+}
