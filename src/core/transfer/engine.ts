@@ -1,0 +1,113 @@
+import * as path from 'node:path';
+import type { Dispatcher } from 'undici';
+import { createStorageAgent } from './agent';
+import { BufferPool } from './bufferPool';
+import { downloadMany, type BulkItem, type BulkOptions, type BulkResult } from './bulk';
+import { chooseTarget } from './conflict';
+import { fileSystemError, TransferError } from './errors';
+import { nodeFs, type TransferFs } from './fileSystem';
+import { Limiter } from './limiter';
+import { MemoryRelief } from './memoryRelief';
+import { prepareTargetInside } from './names';
+import { ObjectDownload, type EngineContext } from './objectDownload';
+import { FileProgressTracker } from './progress';
+import { RestartRequired } from './restart';
+import { DEFAULT_GLOBAL_CONNECTIONS, downloadSettings, MAX_CONNECTIONS, WRITE_BUFFER_BYTES } from './settings';
+import type { DownloadOptions, DownloadResult, ObjectSource, TransferLog } from './types';
+
+export interface TransferEngineOptions {
+  /** Cap on storage connections across all downloads of this engine (default 16). */
+  readonly maxConnections?: number;
+  /** Storage dispatcher; default an HTTP/1.1 undici Agent owned (and closed) by the engine. */
+  readonly dispatcher?: Dispatcher;
+  readonly fs?: TransferFs;
+  readonly log?: TransferLog;
+  /** Source of randomness for backoff jitter. */
+  readonly random?: () => number;
+  /**
+   * Ask V8 to collect dead socket buffers every so many downloaded bytes instead of letting ~64 MiB
+   * pile up. Process-wide, so off by default; meant for a process that only downloads (the CLI).
+   */
+  readonly reclaimMemory?: { readonly minorEveryBytes: number; readonly majorEveryBytes?: number };
+}
+
+/** Downloads storage objects into files: ranged, parallel, resumable, verified. No VS Code dependency. */
+export class TransferEngine {
+  readonly dispatcher: Dispatcher;
+  private readonly context: EngineContext;
+  private readonly ownsDispatcher: boolean;
+
+  constructor(options: TransferEngineOptions = {}) {
+    const cap = Math.max(1, Math.floor(options.maxConnections ?? DEFAULT_GLOBAL_CONNECTIONS));
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher = options.dispatcher ?? createStorageAgent({ connectionsPerOrigin: Math.max(cap, MAX_CONNECTIONS) });
+    this.context = {
+      dispatcher: this.dispatcher,
+      limiter: new Limiter(cap),
+      fs: options.fs ?? nodeFs,
+      log: options.log ?? (() => undefined),
+      random: options.random ?? Math.random,
+      memory: new MemoryRelief(options.reclaimMemory?.minorEveryBytes ?? 0, options.reclaimMemory?.majorEveryBytes ?? 0),
+      buffers: new BufferPool(WRITE_BUFFER_BYTES, cap),
+    };
+  }
+
+  /**
+   * Downloads `source` to `targetPath`. A file appears under that name only complete and verified;
+   * rejects with a TransferError (code 'cancelled' when options.signal aborted).
+   */
+  async download(source: ObjectSource, targetPath: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+    const settings = downloadSettings(options);
+    const { fs, log } = this.context;
+    const target = path.resolve(targetPath);
+    const progress = new FileProgressTracker(source.identity, target, options.onProgress, settings.progressIntervalMs);
+    try {
+      options.signal?.throwIfAborted();
+      await this.prepareFolder(target, options.root);
+      const chosen = await chooseTarget(fs, target, settings.conflict);
+      if (chosen.skip) {
+        progress.setPhase('skipped');
+        const size = (await fs.size(target)) ?? 0;
+        return { status: 'skipped', path: target, size, resumedBytes: 0, restarts: 0, urlRefreshes: 0, retries: 0 };
+      }
+      progress.setPath(chosen.path);
+      const result = await new ObjectDownload(this.context, source, chosen.path, settings, progress, options.signal).run();
+      progress.setPhase('done');
+      log('info', `Downloaded ${source.identity} to ${result.path} (${result.size} bytes).`);
+      return result;
+    } catch (error) {
+      const failure = asTransferError(error, options.signal);
+      progress.setPhase(failure.code === 'cancelled' ? 'cancelled' : 'failed');
+      log(failure.code === 'cancelled' ? 'info' : 'error', `Download of ${source.identity} ${failure.code === 'cancelled' ? 'cancelled' : `failed: ${failure.message}`}`);
+      throw failure;
+    } finally {
+      progress.dispose();
+    }
+  }
+
+  /** Many files (e.g. a folder tree) through one bounded queue; failures are collected, the rest continue. */
+  downloadMany(items: Iterable<BulkItem> | AsyncIterable<BulkItem>, options: BulkOptions): Promise<BulkResult> {
+    return downloadMany(this, items, options);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async prepareFolder(target: string, root: string | undefined): Promise<void> {
+    try {
+      if (root !== undefined) await prepareTargetInside(this.context.fs, root, target);
+      else await this.context.fs.mkdir(path.dirname(target));
+    } catch (error) {
+      throw fileSystemError('create the folder for', target, error);
+    }
+  }
+}
+
+function asTransferError(error: unknown, signal: AbortSignal | undefined): TransferError {
+  if (signal?.aborted) return new TransferError('cancelled', 'The download was cancelled.', { cause: error });
+  if (error instanceof TransferError) return error;
+  if (error instanceof RestartRequired) return new TransferError('object-changed', error.message, { cause: error });
+  const detail = error instanceof Error ? error.message : String(error);
+  return new TransferError('io', `Download failed: ${detail}`, { cause: error });
+}

@@ -1,0 +1,55 @@
+export type TransferErrorCode =
+  | 'cancelled'
+  | 'url-expired'
+  | 'access-denied'
+  | 'not-found'
+  | 'http'
+  | 'retries-exhausted'
+  | 'object-changed'
+  | 'verify-failed'
+  | 'no-space'
+  | 'file-access-denied'
+  | 'rename-failed'
+  | 'io'
+  | 'unsafe-path'
+  | 'bad-source';
+
+/** The one error type the engine rejects with; `message` is safe to show and log. */
+export class TransferError extends Error {
+  constructor(
+    readonly code: TransferErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransferError';
+  }
+}
+
+export function isTransferError(error: unknown, code?: TransferErrorCode): error is TransferError {
+  return error instanceof TransferError && (code === undefined || error.code === code);
+}
+
+function errnoCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Maps a file-system failure to a clear, user-facing TransferError. */
+export function fileSystemError(action: string, path: string, error: unknown): TransferError {
+  if (error instanceof TransferError) return error;
+  const code = errnoCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new TransferError('no-space', `Not enough disk space to ${action} ${path}.`, { cause: error });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new TransferError('file-access-denied', `Permission denied: cannot ${action} ${path} (${code}).`, { cause: error });
+  }
+  return new TransferError('io', `Cannot ${action} ${path}: ${detail}`, { cause: error });
+}
+
+export function hasErrnoCode(error: unknown, ...codes: string[]): boolean {
+  const code = errnoCode(error);
+  return code !== undefined && codes.includes(code);
+}

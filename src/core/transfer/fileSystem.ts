@@ -1,0 +1,98 @@
+import { promises as fsp } from 'node:fs';
+
+/** The part of a file handle the engine uses (node:fs/promises FileHandle satisfies it). */
+export interface TransferFile {
+  writev(buffers: readonly Buffer[], position: number): Promise<{ bytesWritten: number }>;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  stat(): Promise<{ size: number }>;
+  truncate(length?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * File-system seam: everything the engine does to disk goes through here, so tests can inject
+ * ENOSPC, EACCES or rename failures (they run as root, where permissions alone stop nothing).
+ */
+export interface TransferFs {
+  open(path: string, flags: 'r' | 'r+' | 'w+'): Promise<TransferFile>;
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file; a missing file is not an error. */
+  remove(path: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+  /** Size of a file, or undefined when it does not exist. */
+  size(path: string): Promise<number | undefined>;
+  exists(path: string): Promise<boolean>;
+  readText(path: string): Promise<string | undefined>;
+  writeText(path: string, text: string): Promise<void>;
+  realpath(path: string): Promise<string>;
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ENOENT';
+}
+
+export const nodeFs: TransferFs = {
+  open: (path, flags) => fsp.open(path, flags),
+  rename: (from, to) => fsp.rename(from, to),
+  remove: (path) => fsp.rm(path, { force: true }),
+  mkdir: async (path) => {
+    await fsp.mkdir(path, { recursive: true });
+  },
+  size: async (path) => {
+    try {
+      return (await fsp.stat(path)).size;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  },
+  exists: async (path) => {
+    try {
+      await fsp.lstat(path);
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  },
+  readText: async (path) => {
+    try {
+      return await fsp.readFile(path, 'utf8');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  },
+  writeText: (path, text) => fsp.writeFile(path, text, 'utf8'),
+  realpath: (path) => fsp.realpath(path),
+};
+
+/** Writes every byte of `buffers` at `position`, looping over short writes. */
+export async function writeFully(file: TransferFile, buffers: readonly Buffer[], position: number): Promise<void> {
+  let pending = buffers;
+  let at = position;
+  let remaining = pending.reduce((sum, b) => sum + b.length, 0);
+  while (remaining > 0) {
+    const { bytesWritten } = await file.writev(pending, at);
+    if (bytesWritten <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    remaining -= bytesWritten;
+    at += bytesWritten;
+    if (remaining > 0) pending = dropBytes(pending, bytesWritten);
+  }
+}
+
+function dropBytes(buffers: readonly Buffer[], count: number): Buffer[] {
+  const rest: Buffer[] = [];
+  let skip = count;
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return rest;
+}

@@ -1,0 +1,301 @@
+import { setMaxListeners } from 'node:events';
+import * as path from 'node:path';
+import type { Dispatcher } from 'undici';
+import { numberedName } from './conflict';
+import { fileSystemError, TransferError } from './errors';
+import { EtagBook } from './etags';
+import type { TransferFile, TransferFs } from './fileSystem';
+import { IntervalSet } from './intervals';
+import { readJournal, removeJournal, type JournalData } from './journal';
+import { JournalKeeper } from './journalKeeper';
+import type { BufferPool } from './bufferPool';
+import type { Limiter } from './limiter';
+import type { MemoryRelief } from './memoryRelief';
+import { partFilesFor, type PartFiles } from './partFiles';
+import type { FileProgressTracker } from './progress';
+import type { FetchContext } from './rangeFetcher';
+import { RangeIgnored, RestartRequired, VerifyMismatch } from './restart';
+import { SpanScheduler } from './scheduler';
+import { runSpanWorkers } from './spanWorkers';
+import type { DownloadSettings } from './settings';
+import { layoutOf, segmentsOf, SignedUrlState } from './signedUrl';
+import { renameIntoPlace } from './finalize';
+import type { DownloadResult, ObjectSource, ResolvedObject, TransferLog } from './types';
+import { sha1OfFile } from './verify';
+
+/** What one engine shares between its downloads. */
+export interface EngineContext {
+  readonly dispatcher: Dispatcher;
+  /** Global cap on storage connections across all downloads. */
+  readonly limiter: Limiter;
+  readonly fs: TransferFs;
+  readonly log: TransferLog;
+  readonly random: () => number;
+  readonly memory: MemoryRelief;
+  readonly buffers: BufferPool;
+}
+
+interface OpenedPart {
+  readonly file: TransferFile;
+  readonly done: IntervalSet;
+  readonly etags: readonly (string | null)[];
+}
+
+/** Downloads one object to `target` (already checked and chosen), restarting when the object changes. */
+export class ObjectDownload {
+  private readonly parts: PartFiles;
+  private resumedBytes = 0;
+  private retries = 0;
+  private urlRefreshes = 0;
+
+  constructor(
+    private readonly engine: EngineContext,
+    private readonly source: ObjectSource,
+    private target: string,
+    private readonly settings: DownloadSettings,
+    private readonly progress: FileProgressTracker,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.parts = partFilesFor(target);
+  }
+
+  async run(): Promise<DownloadResult> {
+    for (let restarts = 0; ; restarts++) {
+      try {
+        return await this.attempt(restarts);
+      } catch (error) {
+        if (!(error instanceof RestartRequired)) throw error;
+        if (restarts >= this.settings.maxRestarts) {
+          await this.discardParts();
+          const code = error instanceof VerifyMismatch ? 'verify-failed' : 'object-changed';
+          throw new TransferError(code, `${error.message}; gave up after ${restarts} restarts.`, { cause: error });
+        }
+        this.engine.log('warn', `Restarting ${this.source.identity}: ${error.reason}`);
+      }
+    }
+  }
+
+  private async attempt(restarts: number): Promise<DownloadResult> {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    const onCancel = () => controller.abort(this.signal?.reason);
+    if (this.signal?.aborted) onCancel();
+    this.signal?.addEventListener('abort', onCancel, { once: true });
+    let part: OpenedPart | undefined;
+    let keeper: JournalKeeper | undefined;
+    let closed = false;
+    try {
+      this.progress.setPhase('resolving');
+      const resolved = await this.resolve(controller.signal);
+      this.progress.setTotal(resolved.size);
+      part = await this.openPart(resolved, restarts > 0);
+      if (restarts === 0) this.resumedBytes = part.done.size;
+      this.progress.startAttempt(part.done.size);
+
+      const segmentCount = segmentsOf(resolved).length;
+      const knownEtags = segmentCount === 1 && !part.etags[0] && resolved.etag ? [resolved.etag] : part.etags;
+      const etags = new EtagBook(segmentCount, knownEtags);
+      const urls = new SignedUrlState(this.source, resolved, controller.signal, this.engine.log);
+      const describe = (): Omit<JournalData, 'done'> => ({
+        version: 1,
+        identity: this.source.identity,
+        size: resolved.size,
+        sha1: resolved.sha1,
+        chunkSize: this.settings.chunkSize,
+        layout: layoutOf(resolved),
+        etags: etags.toArray(),
+      });
+      const { file, done } = part;
+      const activeKeeper = new JournalKeeper(this.engine.fs, this.parts.journal, file, done, describe, this.settings.journalIntervalMs, this.engine.log);
+      keeper = activeKeeper;
+      const stats = { retries: 0 };
+      const fetchContext = (signal: AbortSignal, singleStream: boolean): FetchContext => ({
+        dispatcher: this.engine.dispatcher,
+        urls,
+        etags,
+        file,
+        buffers: this.engine.buffers,
+        filePath: this.parts.data,
+        signal,
+        retry: this.settings.retry,
+        stallTimeoutMs: this.settings.stallTimeoutMs,
+        random: this.engine.random,
+        singleStream,
+        log: this.engine.log,
+        stats,
+        onWritten: (start, end) => {
+          this.engine.memory.received(end - start);
+          this.progress.addWritten(done.add(start, end));
+          activeKeeper.markDirty(end - start);
+        },
+      });
+
+      this.progress.setPhase('downloading');
+      activeKeeper.start();
+      try {
+        await this.transfer(resolved, done, controller.signal, fetchContext);
+      } finally {
+        this.retries += stats.retries;
+        this.urlRefreshes += urls.refreshes;
+      }
+      await activeKeeper.stop();
+
+      this.progress.setPhase('verifying');
+      const sha1 = await this.verify(file, resolved, controller.signal);
+      this.progress.setPhase('finalizing');
+      await this.fileStep('sync', () => file.sync());
+      await activeKeeper.flush(true);
+      closed = true;
+      await this.fileStep('close', () => file.close());
+      await this.moveIntoPlace();
+      await removeJournal(this.engine.fs, this.parts.journal).catch(() => undefined);
+      return {
+        status: 'downloaded',
+        path: this.target,
+        size: resolved.size,
+        sha1,
+        resumedBytes: this.resumedBytes,
+        restarts,
+        urlRefreshes: this.urlRefreshes,
+        retries: this.retries,
+      };
+    } catch (error) {
+      controller.abort(error);
+      await keeper?.stop();
+      await this.afterFailure(error, part, keeper, closed);
+      throw error;
+    } finally {
+      this.signal?.removeEventListener('abort', onCancel);
+      if (part && !closed) await part.file.close().catch(() => undefined);
+    }
+  }
+
+  private async resolve(signal: AbortSignal): Promise<ResolvedObject> {
+    let resolved: ResolvedObject;
+    try {
+      resolved = await this.source.resolve(signal);
+    } catch (error) {
+      if (signal.aborted || error instanceof TransferError) throw error;
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new TransferError('bad-source', `Could not get a download link for ${this.source.identity}: ${detail}`, { cause: error });
+    }
+    checkResolved(resolved);
+    return resolved;
+  }
+
+  /** Continues from a matching journal, or starts a fresh temp file. */
+  private async openPart(resolved: ResolvedObject, forceFresh: boolean): Promise<OpenedPart> {
+    const fs = this.engine.fs;
+    const journal = forceFresh ? undefined : await readJournal(fs, this.parts.journal);
+    if (journal && journalMatches(journal, this.source.identity, resolved)) {
+      const done = IntervalSet.from(journal.done);
+      const onDisk = await fs.size(this.parts.data).catch(() => undefined);
+      if (onDisk !== undefined && onDisk >= done.maxEnd()) {
+        const file = await this.fileStep('open', () => fs.open(this.parts.data, 'r+'));
+        this.engine.log('info', `Resuming ${this.source.identity}: ${done.size} of ${resolved.size} bytes already on disk.`);
+        return { file, done, etags: journal.etags };
+      }
+    }
+    if (journal) this.engine.log('info', `Starting ${this.source.identity} over: the journal does not match the object or the partial file.`);
+    await removeJournal(fs, this.parts.journal).catch(() => undefined);
+    const file = await this.fileStep('create', () => fs.open(this.parts.data, 'w+'));
+    return { file, done: new IntervalSet(), etags: [] };
+  }
+
+  private async transfer(
+    resolved: ResolvedObject,
+    done: IntervalSet,
+    signal: AbortSignal,
+    context: (signal: AbortSignal, singleStream: boolean) => FetchContext,
+  ): Promise<void> {
+    const segments = segmentsOf(resolved);
+    const single = resolved.size < this.settings.singleRequestThreshold;
+    const connections = single ? 1 : this.settings.connections;
+    const minSplit = single ? Infinity : this.settings.chunkSize;
+    try {
+      await runSpanWorkers(new SpanScheduler(segments, done, connections, minSplit), connections, this.engine.limiter, signal, (group) => context(group, false));
+    } catch (error) {
+      if (!(error instanceof RangeIgnored)) throw error;
+      this.engine.log('warn', `Storage ignores Range for ${this.source.identity}; continuing over a single connection.`);
+      await runSpanWorkers(new SpanScheduler(segments, done, 1, Infinity), 1, this.engine.limiter, signal, (group) => context(group, true));
+    }
+  }
+
+  private async verify(file: TransferFile, resolved: ResolvedObject, signal: AbortSignal): Promise<string | undefined> {
+    const { size } = await this.fileStep('check', () => file.stat());
+    if (size !== resolved.size) throw new RestartRequired(`the file has ${size} bytes, expected ${resolved.size}`);
+    if (!this.settings.verifySha1 || !resolved.sha1) return undefined;
+    const actual = await this.fileStep('read back', () => sha1OfFile(file, resolved.size, signal));
+    if (actual !== resolved.sha1.toLowerCase()) {
+      throw new VerifyMismatch(`sha1 ${actual} does not match the expected ${resolved.sha1}`);
+    }
+    return actual;
+  }
+
+  private async moveIntoPlace(): Promise<void> {
+    const fs = this.engine.fs;
+    if (this.settings.conflict === 'keepBoth' && (await fs.exists(this.target))) {
+      const folder = path.dirname(this.target);
+      const name = path.basename(this.target);
+      for (let n = 1; await fs.exists(this.target); n++) this.target = path.join(folder, numberedName(name, n));
+      this.progress.setPath(this.target);
+    }
+    await renameIntoPlace(fs, this.parts.data, this.target);
+  }
+
+  /** Keeps the partial download for a resume when that can help; removes it otherwise. */
+  private async afterFailure(error: unknown, part: OpenedPart | undefined, keeper: JournalKeeper | undefined, closed: boolean): Promise<void> {
+    const cancelled = this.signal?.aborted === true;
+    if (error instanceof RestartRequired) {
+      await removeJournal(this.engine.fs, this.parts.journal).catch(() => undefined);
+      return;
+    }
+    const keep = cancelled
+      ? !this.settings.deleteOnCancel
+      : !(error instanceof TransferError) || ['retries-exhausted', 'url-expired', 'access-denied', 'http', 'rename-failed', 'io', 'bad-source'].includes(error.code);
+    if (keep) {
+      if (part && keeper && !closed) await keeper.flush();
+      return;
+    }
+    if (part && !closed) await part.file.close().catch(() => undefined);
+    await this.discardParts();
+  }
+
+  private async discardParts(): Promise<void> {
+    await removeJournal(this.engine.fs, this.parts.journal).catch(() => undefined);
+    await this.engine.fs.remove(this.parts.data).catch(() => undefined);
+  }
+
+  private async fileStep<T>(action: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof TransferError || error instanceof RestartRequired) throw error;
+      if ((error as { name?: string } | null)?.name === 'AbortError') throw error;
+      throw fileSystemError(action, this.parts.data, error);
+    }
+  }
+}
+
+function checkResolved(resolved: ResolvedObject): void {
+  if (!Number.isSafeInteger(resolved.size) || resolved.size < 0) {
+    throw new TransferError('bad-source', `The source reported an invalid size (${String(resolved.size)}).`);
+  }
+  const segments = segmentsOf(resolved);
+  let expected = 0;
+  for (const segment of segments) {
+    if (segment.start !== expected || segment.end < segment.start) {
+      throw new TransferError('bad-source', 'The source returned storage parts that do not cover the object exactly.');
+    }
+    expected = segment.end + 1;
+  }
+  if (expected !== resolved.size) throw new TransferError('bad-source', 'The source returned storage parts that do not add up to its size.');
+}
+
+function journalMatches(journal: JournalData, identity: string, resolved: ResolvedObject): boolean {
+  if (journal.identity !== identity || journal.size !== resolved.size || journal.layout !== layoutOf(resolved)) return false;
+  if (journal.sha1 && resolved.sha1 && journal.sha1.toLowerCase() !== resolved.sha1.toLowerCase()) return false;
+  const knownEtag = journal.etags[0];
+  if (resolved.etag && knownEtag && knownEtag !== resolved.etag) return false;
+  return true;
+}

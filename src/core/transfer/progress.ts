@@ -1,0 +1,95 @@
+import { etaSeconds, RateMeter } from './rate';
+import type { FileProgress, TransferPhase } from './types';
+
+const TERMINAL: ReadonlySet<TransferPhase> = new Set(['done', 'skipped', 'failed', 'cancelled']);
+
+/**
+ * Progress of one file: counts distinct bytes written, never goes backwards (a restart holds the
+ * shown value until the new attempt passes it), never exceeds the size; emits on phase changes and
+ * about every `intervalMs` while downloading.
+ */
+export class FileProgressTracker {
+  private phase: TransferPhase = 'queued';
+  private total?: number;
+  private written = 0;
+  private shown = 0;
+  private moved = 0;
+  private readonly rate = new RateMeter();
+  private ticker?: NodeJS.Timeout;
+
+  constructor(
+    readonly identity: string,
+    private path: string,
+    private readonly listener: ((progress: FileProgress) => void) | undefined,
+    private readonly intervalMs = 250,
+  ) {}
+
+  setPath(path: string): void {
+    this.path = path;
+  }
+
+  setTotal(total: number): void {
+    this.total = total;
+  }
+
+  /** A new attempt starts with `alreadyOnDisk` bytes (resumed) in place. */
+  startAttempt(alreadyOnDisk: number): void {
+    this.written = alreadyOnDisk;
+    this.update();
+  }
+
+  addWritten(newBytes: number): void {
+    this.written += newBytes;
+    this.moved += newBytes;
+    this.update();
+  }
+
+  setPhase(phase: TransferPhase): void {
+    if (TERMINAL.has(this.phase)) return;
+    this.phase = phase;
+    if (phase === 'done') this.shown = this.total ?? this.shown;
+    if (phase === 'downloading' && !this.ticker && this.listener) {
+      this.ticker = setInterval(() => this.emit(), this.intervalMs);
+      this.ticker.unref();
+    } else if (phase !== 'downloading') {
+      this.stopTicker();
+    }
+    this.emit();
+  }
+
+  snapshot(): FileProgress {
+    const bytesPerSecond = this.phase === 'downloading' ? this.rate.bytesPerSecond() : 0;
+    return {
+      identity: this.identity,
+      path: this.path,
+      phase: this.phase,
+      totalBytes: this.total,
+      transferredBytes: this.shown,
+      bytesPerSecond,
+      etaSeconds: this.total === undefined || TERMINAL.has(this.phase) ? undefined : etaSeconds(this.total - this.shown, bytesPerSecond),
+    };
+  }
+
+  dispose(): void {
+    this.stopTicker();
+  }
+
+  private update(): void {
+    const capped = this.total === undefined ? this.written : Math.min(this.total, this.written);
+    this.shown = Math.max(this.shown, capped);
+  }
+
+  private emit(): void {
+    this.rate.sample(this.moved);
+    try {
+      this.listener?.(this.snapshot());
+    } catch {
+      // A failing progress consumer must not break the download.
+    }
+  }
+
+  private stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+}

@@ -1,0 +1,246 @@
+import type { Dispatcher } from 'undici';
+import { fullJitterDelay, parseRetryAfter, sleep } from './backoff';
+import type { BufferPool } from './bufferPool';
+import { fileSystemError, TransferError } from './errors';
+import type { EtagBook } from './etags';
+import { writeFully, type TransferFile } from './fileSystem';
+import { RangeIgnored, RestartRequired } from './restart';
+import type { Span } from './scheduler';
+import { segmentsOf, type SegmentUrl, type SignedUrlState } from './signedUrl';
+import { StallWatchdog } from './stallWatchdog';
+import { discardBody, headerValue, parseContentRange, readBoundedText, storageErrorDetail } from './storageResponse';
+import type { RetryPolicy, TransferLog } from './types';
+
+/** On slow links, write (and so report) what arrived at least this often. */
+const WRITE_BATCH_MS = 100;
+
+export interface FetchContext {
+  readonly dispatcher: Dispatcher;
+  readonly urls: SignedUrlState;
+  readonly etags: EtagBook;
+  readonly file: TransferFile;
+  /** Write buffers, one taken per response being streamed. */
+  readonly buffers: BufferPool;
+  /** Used in error messages only. */
+  readonly filePath: string;
+  /** Aborts on cancel, on a fatal error of any worker, and on restart. */
+  readonly signal: AbortSignal;
+  readonly retry: RetryPolicy;
+  readonly stallTimeoutMs: number;
+  readonly random: () => number;
+  /** Storage ignored Range: accept 200 bodies for partial tasks, writing what is still missing. */
+  readonly singleStream: boolean;
+  readonly log: TransferLog;
+  /** Bytes [start, end) are now on disk (not yet synced). */
+  onWritten(start: number, end: number): void;
+  readonly stats: { retries: number };
+}
+
+/** A failure worth another request for the same missing bytes. */
+class Retryable extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+class Forbidden extends Error {
+  constructor(readonly detail: string) {
+    super(detail);
+  }
+}
+
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/**
+ * Fetches the span's missing bytes into the file, re-requesting only what is still missing after a
+ * failure. The span's end may shrink meanwhile (another worker took the tail): writing stops there.
+ */
+export async function fetchSpan(ctx: FetchContext, span: Span): Promise<void> {
+  let failures = 0;
+  while (span.cursor < span.end) {
+    ctx.signal.throwIfAborted();
+    await ctx.urls.ensureFresh();
+    const target = ctx.urls.segmentUrl(span.segment);
+    const before = span.cursor;
+    try {
+      await requestOnce(ctx, span, target);
+    } catch (error) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      if (error instanceof Forbidden) {
+        await ctx.urls.onForbidden(target.generation, error.detail);
+        continue;
+      }
+      if (!(error instanceof Retryable)) throw error;
+      if (span.cursor >= span.end) return;
+      failures = span.cursor > before ? 1 : failures + 1;
+      if (failures > ctx.retry.attempts) {
+        throw new TransferError('retries-exhausted', `Download failed after ${ctx.retry.attempts} retries: ${error.message}`, { cause: error });
+      }
+      ctx.stats.retries++;
+      const delay =
+        error.retryAfterMs !== undefined
+          ? Math.min(error.retryAfterMs, ctx.retry.maxRetryAfterMs)
+          : fullJitterDelay(failures - 1, ctx.retry.baseDelayMs, ctx.retry.maxDelayMs, ctx.random);
+      ctx.log('debug', `Retrying bytes ${span.cursor}-${span.end - 1} in ${delay} ms: ${error.message}`);
+      await sleep(delay, ctx.signal);
+    }
+  }
+}
+
+async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): Promise<void> {
+  const segment = segmentsOf(ctx.urls.object)[span.segment];
+  const segmentLength = segment.end - segment.start + 1;
+  const relStart = span.cursor - segment.start;
+  const relEnd = span.end - 1 - segment.start;
+  const asksWholeSegment = relStart === 0 && relEnd === segmentLength - 1;
+  const headers: Record<string, string> = { 'accept-encoding': 'identity', range: `bytes=${relStart}-${relEnd}` };
+  const etag = ctx.etags.get(span.segment);
+  if (etag) headers['if-match'] = etag;
+
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let stalled = false;
+  const watchdog = new StallWatchdog(ctx.stallTimeoutMs, () => {
+    stalled = true;
+    controller.abort(new Retryable('stalled'));
+  });
+  const url = new URL(target.url);
+  let body: Dispatcher.ResponseData['body'] | undefined;
+  try {
+    const response = await ctx.dispatcher.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: 'GET',
+      headers,
+      signal: controller.signal,
+    });
+    body = response.body;
+    watchdog.touch();
+    const status = response.statusCode;
+    if (status === 200 || status === 206) {
+      ctx.urls.markServed(target.generation);
+      const encoding = headerValue(response.headers, 'content-encoding');
+      if (encoding && encoding.toLowerCase() !== 'identity') {
+        throw new TransferError('http', `Storage sent a ${encoding}-encoded body although identity was requested.`);
+      }
+      ctx.etags.observe(span.segment, headerValue(response.headers, 'etag'));
+    }
+    if (status === 206) {
+      const range = parseContentRange(headerValue(response.headers, 'content-range'));
+      if (!range) throw new Retryable('206 without a valid Content-Range');
+      if (range.total !== undefined && range.total !== segmentLength) {
+        throw new RestartRequired(`size is now ${range.total} instead of ${segmentLength}`);
+      }
+      if (range.start !== relStart || range.end !== relEnd) {
+        throw new Retryable(`Content-Range ${range.start}-${range.end} does not match the requested ${relStart}-${relEnd}`);
+      }
+      await streamToFile(ctx, body, span, span.cursor, watchdog);
+    } else if (status === 200) {
+      const length = headerValue(response.headers, 'content-length');
+      if (length !== undefined && Number(length) !== segmentLength) {
+        throw new RestartRequired(`size is now ${length} instead of ${segmentLength}`);
+      }
+      if (!asksWholeSegment && !ctx.singleStream) throw new RangeIgnored();
+      await streamToFile(ctx, body, span, segment.start, watchdog);
+    } else {
+      await failForStatus(status, response.headers, body);
+    }
+  } catch (error) {
+    if (stalled) throw new Retryable(`no data for ${ctx.stallTimeoutMs} ms`);
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    throw classify(error);
+  } finally {
+    watchdog.stop();
+    ctx.signal.removeEventListener('abort', onAbort);
+    if (body) discardBody(body);
+  }
+}
+
+async function failForStatus(status: number, headers: Dispatcher.ResponseData['headers'], body: Dispatcher.ResponseData['body']): Promise<never> {
+  const detail = storageErrorDetail(status, await readBoundedText(body));
+  if (status === 403) throw new Forbidden(detail);
+  if (status === 412) throw new RestartRequired('ETag no longer matches (412)');
+  if (status === 416) throw new RestartRequired('requested bytes are beyond the end of the object (416)');
+  if (status === 404 || status === 410) throw new TransferError('not-found', `The stored object is gone (${detail}).`);
+  if (RETRYABLE_STATUS.has(status)) throw new Retryable(detail, parseRetryAfter(headers['retry-after']));
+  throw new TransferError('http', `Storage answered ${detail}.`);
+}
+
+/**
+ * Writes body bytes, whose first byte is object offset `bodyOffset`, at their positions: bytes before
+ * the span's cursor are skipped, nothing at or past its (live) end is written. Bytes are gathered in a
+ * pooled buffer and every write is awaited, so memory stays bounded whatever the size.
+ */
+async function streamToFile(ctx: FetchContext, body: Dispatcher.ResponseData['body'], span: Span, bodyOffset: number, watchdog: StallWatchdog): Promise<void> {
+  const batch = ctx.buffers.take();
+  let position = bodyOffset;
+  let batchStart = span.cursor;
+  let filled = 0;
+  let filledSince = 0;
+  const flush = async () => {
+    if (filled === 0) return;
+    watchdog.pause();
+    try {
+      await writeFully(ctx.file, [batch.subarray(0, filled)], batchStart);
+    } catch (error) {
+      throw fileSystemError('write', ctx.filePath, error);
+    } finally {
+      watchdog.resume();
+    }
+    const end = batchStart + filled;
+    ctx.onWritten(batchStart, end);
+    span.cursor = Math.max(span.cursor, end);
+    batchStart = end;
+    filled = 0;
+  };
+  let failed = false;
+  try {
+    for await (const chunk of body) {
+      watchdog.touch();
+      const buffer = chunk as Buffer;
+      const chunkStart = position;
+      position += buffer.length;
+      let from = Math.max(chunkStart, batchStart + filled);
+      const to = Math.min(position, span.end);
+      while (from < to) {
+        if (filled === 0) {
+          batchStart = from;
+          filledSince = Date.now();
+        }
+        const n = Math.min(to - from, batch.length - filled);
+        buffer.copy(batch, filled, from - chunkStart, from - chunkStart + n);
+        filled += n;
+        from += n;
+        if (filled === batch.length) await flush();
+      }
+      if (filled > 0 && Date.now() - filledSince >= WRITE_BATCH_MS) await flush();
+      if (position >= span.end) break;
+    }
+  } catch (error) {
+    failed = true;
+    // Bytes that did arrive are good: keep them so the retry only asks for the rest.
+    await flush();
+    throw error;
+  } finally {
+    try {
+      if (!failed) await flush();
+    } finally {
+      ctx.buffers.give(batch);
+    }
+  }
+  if (span.cursor < span.end) throw new Retryable(`body ended ${span.end - span.cursor} bytes early`);
+}
+
+function classify(error: unknown): unknown {
+  if (error instanceof Retryable || error instanceof Forbidden || error instanceof TransferError) return error;
+  if (error instanceof RestartRequired || error instanceof RangeIgnored) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (code.startsWith('UND_ERR') || /^E[A-Z]+$/.test(code))) {
+    return new Retryable(`network error ${code}`);
+  }
+  return error;
+}

@@ -1,0 +1,54 @@
+import type { ConflictPolicy, DownloadOptions, RetryPolicy } from './types';
+
+export const MIB = 1024 * 1024;
+export const DEFAULT_CONNECTIONS = 8;
+export const MAX_CONNECTIONS = 16;
+export const DEFAULT_GLOBAL_CONNECTIONS = 16;
+export const DEFAULT_CHUNK_SIZE = 8 * MIB;
+export const DEFAULT_SINGLE_REQUEST_THRESHOLD = 16 * MIB;
+/** signeds3download minutesExpiration the sources ask for: long enough for big files, short-lived anyway. */
+export const SIGNED_URL_MINUTES = 15;
+/** Bytes gathered per connection before one positioned write. */
+export const WRITE_BUFFER_BYTES = 512 * 1024;
+/** The journal is also brought up to date (data synced first) after this many new bytes. */
+export const SYNC_EVERY_BYTES = 64 * MIB;
+
+export interface DownloadSettings {
+  readonly connections: number;
+  readonly chunkSize: number;
+  readonly singleRequestThreshold: number;
+  readonly verifySha1: boolean;
+  readonly conflict: ConflictPolicy;
+  readonly deleteOnCancel: boolean;
+  readonly progressIntervalMs: number;
+  readonly retry: RetryPolicy;
+  readonly stallTimeoutMs: number;
+  readonly journalIntervalMs: number;
+  readonly maxRestarts: number;
+}
+
+function clampInteger(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
+
+export function downloadSettings(options: DownloadOptions): DownloadSettings {
+  return {
+    connections: clampInteger(options.connections, DEFAULT_CONNECTIONS, 1, MAX_CONNECTIONS),
+    chunkSize: clampInteger(options.chunkSize, DEFAULT_CHUNK_SIZE, 1, Number.MAX_SAFE_INTEGER),
+    singleRequestThreshold: clampInteger(options.singleRequestThreshold, DEFAULT_SINGLE_REQUEST_THRESHOLD, 0, Number.MAX_SAFE_INTEGER),
+    verifySha1: options.verifySha1 ?? true,
+    conflict: options.conflict ?? 'overwrite',
+    deleteOnCancel: options.deleteOnCancel ?? false,
+    progressIntervalMs: clampInteger(options.progressIntervalMs, 250, 10, 60_000),
+    retry: {
+      attempts: clampInteger(options.retry?.attempts, 6, 0, 1_000),
+      baseDelayMs: clampInteger(options.retry?.baseDelayMs, 250, 0, 600_000),
+      maxDelayMs: clampInteger(options.retry?.maxDelayMs, 10_000, 0, 600_000),
+      maxRetryAfterMs: clampInteger(options.retry?.maxRetryAfterMs, 60_000, 0, 3_600_000),
+    },
+    stallTimeoutMs: clampInteger(options.stallTimeoutMs, 30_000, 20, 3_600_000),
+    journalIntervalMs: clampInteger(options.journalIntervalMs, 2_000, 10, 600_000),
+    maxRestarts: clampInteger(options.maxRestarts, 3, 0, 100),
+  };
+}

@@ -1,0 +1,90 @@
+import { getGlobalDispatcher, type Dispatcher } from 'undici';
+import { TransferError } from '../errors';
+import { discardBody, headerValue, parseContentRange, readBoundedText, storageErrorDetail } from '../storageResponse';
+import type { ObjectSource, ResolvedObject } from '../types';
+import { fileNameFromContentDisposition, fileNameFromUrl } from './contentDisposition';
+import { urlIdentity } from './identity';
+
+export interface UrlSourceOptions {
+  /** The engine's storage dispatcher, so the probe shares its sockets (default: undici's global one). */
+  readonly dispatcher?: Dispatcher;
+  /** Expected sha1 (hex), when known from elsewhere. */
+  readonly sha1?: string;
+}
+
+/**
+ * A plain http(s) URL (no credentials are ever sent). HEAD tells size and ETag; when HEAD is refused
+ * (presigned GET-only links) a one-byte ranged GET does. Resolving again yields the same URL, so an
+ * expired plain link fails rather than loops.
+ */
+export function urlSource(url: string, options: UrlSourceOptions = {}): ObjectSource {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new TransferError('bad-source', `Only http(s) URLs can be downloaded, not ${parsed.protocol}`);
+  }
+  return {
+    identity: urlIdentity(url),
+    resolve: async (signal) => {
+      const dispatcher = options.dispatcher ?? getGlobalDispatcher();
+      const probe = (await probeHead(dispatcher, parsed, signal)) ?? (await probeRangedGet(dispatcher, parsed, signal));
+      return { url, ...probe, ...(options.sha1 ? { sha1: options.sha1.toLowerCase() } : {}) };
+    },
+  };
+}
+
+type Probe = Omit<ResolvedObject, 'url'>;
+
+async function probeHead(dispatcher: Dispatcher, url: URL, signal: AbortSignal): Promise<Probe | undefined> {
+  const response = await dispatcher.request({
+    origin: url.origin,
+    path: url.pathname + url.search,
+    method: 'HEAD',
+    headers: { 'accept-encoding': 'identity' },
+    signal,
+  });
+  await response.body.dump();
+  const length = headerValue(response.headers, 'content-length');
+  if (response.statusCode !== 200 || length === undefined || !/^\d+$/.test(length)) return undefined;
+  return describe(url, Number(length), response.headers);
+}
+
+async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSignal): Promise<Probe> {
+  const response = await dispatcher.request({
+    origin: url.origin,
+    path: url.pathname + url.search,
+    method: 'GET',
+    headers: { 'accept-encoding': 'identity', range: 'bytes=0-0' },
+    signal,
+  });
+  const { statusCode, headers, body } = response;
+  try {
+    if (statusCode === 206) {
+      const total = parseContentRange(headerValue(headers, 'content-range'))?.total;
+      if (total === undefined) throw new TransferError('bad-source', 'The server did not say how big the file is.');
+      return describe(url, total, headers);
+    }
+    if (statusCode === 416) {
+      const total = /\/(\d+)\s*$/.exec(headerValue(headers, 'content-range') ?? '')?.[1];
+      if (total !== undefined) return describe(url, Number(total), headers);
+    }
+    if (statusCode === 200) {
+      const length = headerValue(headers, 'content-length');
+      if (length === undefined || !/^\d+$/.test(length)) throw new TransferError('bad-source', 'The server did not say how big the file is.');
+      return describe(url, Number(length), headers);
+    }
+    const detail = storageErrorDetail(statusCode, await readBoundedText(body));
+    if (statusCode === 404 || statusCode === 410) throw new TransferError('not-found', `Nothing to download there (${detail}).`);
+    if (statusCode === 403) {
+      throw new TransferError(/expired/i.test(detail) ? 'url-expired' : 'access-denied', `The server refused the download (${detail}).`);
+    }
+    throw new TransferError('http', `The server answered ${detail}.`);
+  } finally {
+    discardBody(body);
+  }
+}
+
+function describe(url: URL, size: number, headers: Dispatcher.ResponseData['headers']): Probe {
+  const etag = headerValue(headers, 'etag');
+  const suggestedName = fileNameFromContentDisposition(headerValue(headers, 'content-disposition')) ?? fileNameFromUrl(url.href);
+  return { size, ...(etag ? { etag } : {}), ...(suggestedName ? { suggestedName } : {}) };
+}

@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { nodeFs } from '../../../src/core/transfer/fileSystem';
+import { errno, fsWith } from './faultyFs';
+import { partFilesFor } from '../../../src/core/transfer/partFiles';
+import { FAST, KiB, listFiles, MiB, sha1OfFile, useTransferHarness } from './harness';
+
+describe('transfer: disk failures', function () {
+  this.timeout(30_000);
+  const h = useTransferHarness();
+  const options = { ...FAST, connections: 4, chunkSize: 128 * KiB, singleRequestThreshold: 0 };
+
+  it('stops on ENOSPC with a clear error and no file under the final name', async () => {
+    const object = await h.emulator.addObject({ size: 2 * MiB });
+    const engine = h.engine({ fs: fsWith({ failWriteAfterBytes: { bytes: 600 * KiB, code: 'ENOSPC' } }) });
+    await assert.rejects(engine.download(h.source(object), path.join(h.dir, 'big.bin'), options), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'no-space');
+      assert.match(error.message, /disk space/);
+      return true;
+    });
+    assert.deepEqual(await listFiles(h.dir), [], 'partial file removed to give the space back');
+  });
+
+  it('stops on EACCES creating the file (read-only folder)', async () => {
+    const object = await h.emulator.addObject({ size: 64 * KiB });
+    const engine = h.engine({ fs: fsWith({ open: async () => Promise.reject(errno('EACCES')) }) });
+    await assert.rejects(engine.download(h.source(object), path.join(h.dir, 'ro.bin'), options), { code: 'file-access-denied' });
+    assert.deepEqual(await listFiles(h.dir), []);
+  });
+
+  it('stops on EACCES creating the folder', async () => {
+    const object = await h.emulator.addObject({ size: 64 * KiB });
+    const engine = h.engine({ fs: fsWith({ mkdir: async () => Promise.reject(errno('EACCES')) }) });
+    await assert.rejects(engine.download(h.source(object), path.join(h.dir, 'sub', 'x.bin'), options), { code: 'file-access-denied' });
+    assert.equal(h.storageRequests().length, 0);
+  });
+
+  it('stops on an injected write failure (EIO)', async () => {
+    const object = await h.emulator.addObject({ size: 1 * MiB });
+    const engine = h.engine({ fs: fsWith({ failWriteAfterBytes: { bytes: 0, code: 'EIO' } }) });
+    await assert.rejects(engine.download(h.source(object), path.join(h.dir, 'eio.bin'), options), { code: 'io' });
+    assert.ok(!(await listFiles(h.dir)).includes('eio.bin'));
+  });
+
+  it('retries a rename that Windows refuses for a moment (EPERM, EBUSY)', async () => {
+    const object = await h.emulator.addObject({ size: 256 * KiB });
+    const failures = ['EPERM', 'EBUSY'];
+    const engine = h.engine({
+      fs: fsWith({
+        rename: async (from, to) => {
+          if (!from.endsWith('.tmp') && failures.length > 0) throw errno(failures.shift() as string);
+          return nodeFs.rename(from, to);
+        },
+      }),
+    });
+    const target = path.join(h.dir, 'locked.bin');
+    const result = await engine.download(h.source(object), target, options);
+    assert.equal(result.sha1, object.sha1);
+    assert.equal(await sha1OfFile(target), object.sha1);
+  });
+
+  it('fails clearly when the final rename keeps failing, then a rerun finishes without downloading again', async () => {
+    const object = await h.emulator.addObject({ size: 256 * KiB });
+    const target = path.join(h.dir, 'stuck.bin');
+    const engine = h.engine({
+      fs: fsWith({
+        rename: async (from, to) => (from.endsWith('.tmp') ? nodeFs.rename(from, to) : Promise.reject(errno('EACCES'))),
+      }),
+    });
+    await assert.rejects(engine.download(h.source(object), target, options), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'rename-failed');
+      assert.match(error.message, /could not be moved into place/);
+      return true;
+    });
+    const parts = partFilesFor(target);
+    assert.deepEqual(await listFiles(h.dir), [path.basename(parts.data), path.basename(parts.journal)].sort());
+    h.emulator.requests.clear();
+    const result = await h.engine().download(h.source(object), target, options);
+    assert.equal(result.resumedBytes, object.size);
+    assert.equal(h.storageRequests().length, 0);
+    assert.equal(await sha1OfFile(target), object.sha1);
+  });
+});

@@ -1,0 +1,146 @@
+// Shared setup for transfer tests: one emulator per file, a fresh folder per test, fast retry settings.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Agent } from 'undici';
+import { startEmulator, type AddedObject, type EmulatorOptions, type RecordedRequest, type RunningEmulator, type SizeName } from '../../emulator';
+import { TransferEngine, type TransferEngineOptions } from '../../../src/core/transfer/engine';
+import { signedDownloadFetcher } from '../../../src/core/transfer/sources/ossHttp';
+import { ossObjectSource } from '../../../src/core/transfer/sources/ossSource';
+import type { DownloadOptions, FileProgress, ObjectSource } from '../../../src/core/transfer/types';
+
+export const KiB = 1024;
+export const MiB = 1024 * 1024;
+
+/** Retry quickly so fault tests stay short; same code paths as the defaults. */
+export const FAST = {
+  retry: { attempts: 8, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 30 },
+  stallTimeoutMs: 400,
+  journalIntervalMs: 30,
+  progressIntervalMs: 20,
+} satisfies DownloadOptions;
+
+export interface TransferHarness {
+  readonly emulator: RunningEmulator;
+  readonly token: string;
+  /** A fresh, empty folder for the current test. */
+  readonly dir: string;
+  readonly log: string[];
+  /** An engine that is closed after the test. */
+  engine(options?: TransferEngineOptions): TransferEngine;
+  /** The object through signeds3download (what the extension does). */
+  source(object: Pick<AddedObject, 'bucketKey' | 'objectKey'>, minutesExpiration?: number): ObjectSource;
+  storageRequests(): RecordedRequest[];
+}
+
+export function useTransferHarness(options: EmulatorOptions = {}): TransferHarness {
+  const engines: TransferEngine[] = [];
+  const apiAgent = new Agent({ keepAliveTimeout: 1000 });
+  const state = { emulator: undefined as RunningEmulator | undefined, token: '', dir: '', log: [] as string[] };
+
+  before(async () => {
+    state.emulator = await startEmulator(options);
+    state.token = state.emulator.issueToken({ scopes: ['data:read'] });
+  });
+  after(async () => {
+    await apiAgent.close();
+    await state.emulator?.close();
+  });
+  beforeEach(async () => {
+    state.dir = await mkdtemp(path.join(tmpdir(), 'aps-transfer-'));
+    state.log = [];
+    state.emulator?.faults.clear();
+    state.emulator?.requests.clear();
+  });
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((engine) => engine.close()));
+    await rm(state.dir, { recursive: true, force: true });
+  });
+
+  return {
+    get emulator() {
+      return state.emulator as RunningEmulator;
+    },
+    get token() {
+      return state.token;
+    },
+    get dir() {
+      return state.dir;
+    },
+    get log() {
+      return state.log;
+    },
+    engine(engineOptions: TransferEngineOptions = {}) {
+      const engine = new TransferEngine({ log: (level, message) => state.log.push(`${level}: ${message}`), ...engineOptions });
+      engines.push(engine);
+      return engine;
+    },
+    source(object, minutesExpiration) {
+      const fetcher = signedDownloadFetcher(apiAgent, state.emulator?.baseUrl as string, object.bucketKey, object.objectKey, () => state.token);
+      return ossObjectSource(object.bucketKey, object.objectKey, fetcher, minutesExpiration === undefined ? {} : { minutesExpiration });
+    },
+    storageRequests() {
+      return state.emulator?.requests.list({ origin: 'storage' }) ?? [];
+    },
+  };
+}
+
+export async function sha1OfFile(file: string): Promise<string> {
+  const hash = createHash('sha1');
+  for await (const chunk of createReadStream(file, { highWaterMark: MiB })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Every file below `dir`, relative, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** Byte ranges [start, end] (inclusive, absolute) the storage log shows for one object. */
+export function requestedRanges(requests: RecordedRequest[], objectKey: string, size: number): [number, number][] {
+  return requests
+    .filter((r) => r.method === 'GET' && decodeURIComponent(r.path).endsWith(`/${objectKey}`))
+    .map((r) => {
+      const match = /bytes=(\d+)-(\d*)/.exec(r.range ?? '');
+      if (!match) return [0, size - 1] as [number, number];
+      return [Number(match[1]), match[2] === '' ? size - 1 : Math.min(size - 1, Number(match[2]))] as [number, number];
+    });
+}
+
+/** One of the emulator's seeded transfer-size objects, with its sha1 and ETag. */
+export async function seededObject(h: TransferHarness, name: SizeName): Promise<AddedObject> {
+  const stored = h.emulator.seed.objects[h.emulator.seed.ids.objects[name]];
+  return h.emulator.describeObject(stored.bucketKey, stored.objectKey);
+}
+
+/** Collects progress events and checks the invariants: monotonic, never above the size. */
+export function progressRecorder(): { onProgress: (p: FileProgress) => void; events: FileProgress[]; check(size: number): void } {
+  const events: FileProgress[] = [];
+  return {
+    events,
+    onProgress: (p) => events.push(p),
+    check(size) {
+      let previous = 0;
+      for (const event of events) {
+        assert.ok(event.transferredBytes >= previous, `progress went back from ${previous} to ${event.transferredBytes}`);
+        assert.ok(event.transferredBytes <= size, `progress ${event.transferredBytes} above size ${size}`);
+        if (event.totalBytes !== undefined) assert.ok(event.transferredBytes <= event.totalBytes);
+        previous = event.transferredBytes;
+      }
+      const last = events[events.length - 1];
+      assert.equal(last?.phase, 'done');
+      assert.equal(last.transferredBytes, size);
+    },
+  };
+}
+
+export function objectPath(objectKey: string): string {
+  return `**/${objectKey}`;
+}

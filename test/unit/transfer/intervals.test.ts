@@ -1,0 +1,120 @@
+import * as assert from 'node:assert/strict';
+import { IntervalSet } from '../../../src/core/transfer/intervals';
+import { SpanScheduler, type Span } from '../../../src/core/transfer/scheduler';
+
+describe('transfer: byte intervals and span scheduling', () => {
+  it('counts only bytes not covered before', () => {
+    const set = new IntervalSet();
+    assert.equal(set.add(0, 10), 10);
+    assert.equal(set.add(5, 15), 5);
+    assert.equal(set.add(20, 30), 10);
+    assert.equal(set.add(0, 30), 5);
+    assert.equal(set.size, 30);
+    assert.deepEqual(set.toArray(), [[0, 30]]);
+    assert.equal(set.add(3, 3), 0);
+  });
+
+  it('finds gaps and the first missing byte', () => {
+    const set = IntervalSet.from([
+      [10, 20],
+      [30, 40],
+    ]);
+    assert.deepEqual(set.missingWithin(0, 50), [
+      [0, 10],
+      [20, 30],
+      [40, 50],
+    ]);
+    assert.equal(set.firstMissingFrom(12), 20);
+    assert.equal(set.firstMissingFrom(5), 5);
+    assert.equal(set.coveredWithin(15, 35), 10);
+    assert.equal(set.maxEnd(), 40);
+  });
+
+  it('matches a brute-force model under random adds', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const set = new IntervalSet();
+    const model = new Uint8Array(1000);
+    for (let i = 0; i < 500; i++) {
+      const start = Math.floor(random() * 1000);
+      const end = Math.min(1000, start + Math.floor(random() * 60));
+      let fresh = 0;
+      for (let b = start; b < end; b++) {
+        if (!model[b]) fresh++;
+        model[b] = 1;
+      }
+      assert.equal(set.add(start, end), fresh);
+    }
+    assert.equal(set.size, model.reduce((a, b) => a + b, 0));
+  });
+
+  const segments = [
+    { start: 0, end: 99, url: 'a' },
+    { start: 100, end: 149, url: 'b' },
+  ];
+  const shape = (spans: Span[]) => spans.map((s) => [s.segment, s.start, s.end]);
+  const drain = (scheduler: SpanScheduler) => {
+    const spans: Span[] = [];
+    for (let span = scheduler.next(); span; span = scheduler.next()) {
+      spans.push({ ...span });
+      span.cursor = span.end;
+      scheduler.finish(span);
+    }
+    return spans;
+  };
+
+  it('cuts the missing bytes into about one span per connection, within segments', () => {
+    const done = IntervalSet.from([[10, 30]]);
+    const spans = drain(new SpanScheduler(segments, done, 4, 10));
+    assert.deepEqual(shape(spans), [
+      [0, 0, 10],
+      [0, 30, 65],
+      [0, 65, 100],
+      [1, 100, 125],
+      [1, 125, 150],
+    ]);
+    assert.deepEqual(shape(drain(new SpanScheduler(segments, new IntervalSet(), 8, Infinity))), [
+      [0, 0, 100],
+      [1, 100, 150],
+    ]);
+  });
+
+  it('lets an idle worker take over the far half of the busiest span', () => {
+    const scheduler = new SpanScheduler([{ start: 0, end: 999, url: 'a' }], new IntervalSet(), 2, 100);
+    const first = scheduler.next() as Span;
+    const second = scheduler.next() as Span;
+    assert.deepEqual([first.start, first.end, second.start, second.end], [0, 500, 500, 1000]);
+    second.cursor = 1000;
+    scheduler.finish(second);
+    first.cursor = 100;
+    const stolen = scheduler.next() as Span;
+    assert.deepEqual([first.end, stolen.start, stolen.end], [300, 300, 500]);
+    first.cursor = 150;
+    stolen.cursor = 450;
+    assert.equal(scheduler.next(), undefined, 'nothing left worth splitting (< 2 x minSplit)');
+  });
+
+  it('covers every missing byte exactly once', () => {
+    const done = IntervalSet.from([
+      [5, 17],
+      [60, 61],
+      [120, 130],
+    ]);
+    const scheduler = new SpanScheduler(segments, done, 3, 7);
+    const covered = done.clone();
+    for (let span = scheduler.next(); span; span = scheduler.next()) {
+      const half = Math.floor((span.start + span.end) / 2);
+      span.cursor = half;
+      const tail = scheduler.next();
+      span.cursor = span.end;
+      assert.equal(covered.add(span.start, span.end), span.end - span.start, 'no overlap');
+      scheduler.finish(span);
+      if (tail) {
+        assert.equal(covered.add(tail.start, tail.end), tail.end - tail.start, 'no overlap');
+        tail.cursor = tail.end;
+        scheduler.finish(tail);
+      }
+    }
+    assert.equal(covered.size, 150);
+  });
+});

@@ -1,0 +1,53 @@
+import * as assert from 'node:assert/strict';
+import { FileProgressTracker } from '../../../src/core/transfer/progress';
+import { progressLine } from '../../../src/core/transfer/progressText';
+import { etaSeconds, RateMeter } from '../../../src/core/transfer/rate';
+import type { FileProgress } from '../../../src/core/transfer/types';
+
+describe('transfer: progress', () => {
+  it('never goes backwards or above the size, even across a restart', () => {
+    const events: FileProgress[] = [];
+    const tracker = new FileProgressTracker('id', '/x', (p) => events.push(p));
+    tracker.setTotal(1000);
+    tracker.startAttempt(0);
+    tracker.setPhase('downloading');
+    tracker.addWritten(600);
+    tracker.setPhase('resolving');
+    tracker.startAttempt(0);
+    tracker.setPhase('downloading');
+    tracker.addWritten(300);
+    assert.equal(tracker.snapshot().transferredBytes, 600, 'held while the new attempt catches up');
+    tracker.addWritten(500);
+    assert.equal(tracker.snapshot().transferredBytes, 800);
+    tracker.addWritten(5000);
+    assert.equal(tracker.snapshot().transferredBytes, 1000);
+    tracker.setPhase('done');
+    tracker.setPhase('failed');
+    tracker.dispose();
+    assert.equal(events[events.length - 1].phase, 'done', 'a finished file stays finished');
+    for (let i = 1; i < events.length; i++) assert.ok(events[i].transferredBytes >= events[i - 1].transferredBytes);
+  });
+
+  it('counts resumed bytes as done but not towards the rate', () => {
+    let now = 0;
+    const meter = new RateMeter(3000, () => now);
+    meter.sample(0);
+    now = 1000;
+    meter.sample(2_000_000);
+    assert.equal(meter.bytesPerSecond(), 2_000_000);
+    now = 5000;
+    meter.sample(2_000_000);
+    assert.equal(meter.bytesPerSecond(), 0, 'a stalled transfer shows no rate once the window passed');
+    assert.equal(etaSeconds(4_000_000, 2_000_000), 2);
+    assert.equal(etaSeconds(1, 0), undefined);
+    const tracker = new FileProgressTracker('id', '/x', undefined);
+    tracker.setTotal(100);
+    tracker.startAttempt(40);
+    assert.equal(tracker.snapshot().transferredBytes, 40);
+  });
+
+  it('formats a progress line', () => {
+    const line = progressLine({ identity: 'i', path: 'p', phase: 'downloading', totalBytes: 256 * 1024 * 1024, transferredBytes: 64 * 1024 * 1024, bytesPerSecond: 32 * 1024 * 1024, etaSeconds: 6 });
+    assert.equal(line, '[ 25.0%] 64.0/256.0 MiB  32.0 MiB/s  ETA 6s  downloading');
+  });
+});
