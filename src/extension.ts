@@ -1,11 +1,30 @@
 // Composition root: builds the VS Code layer around the core client and wires it together.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Accounts } from './auth/accounts';
 import { ApsAuthenticationProvider, AUTH_PROVIDER_ID } from './auth/apsAuthenticationProvider';
 import { UriCallbackHandler } from './auth/uriCallback';
 import { registerAccountCommands } from './commands/accountCommands';
+import { transferCapabilities } from './commands/capabilities';
+import { registerConvertCommand } from './commands/convertCommand';
+import { registerDownloadCommand } from './commands/downloadCommand';
+import { registerExportPdfCommand } from './commands/exportPdfCommand';
+import { openTarget, registerJobCommands, revealTarget } from './commands/jobCommands';
+import { registerOpenCommand } from './commands/openCommand';
 import { registerTreeCommands } from './commands/treeCommands';
 import { onSettingsChanged, readSettings } from './config/settings';
+import { TransferEngine } from './core/transfer';
+import { ApsFileSystemProvider } from './fs/apsFileSystemProvider';
+import { APS_SCHEME, versionUri, type VersionRef } from './fs/apsUri';
+import { apsServices, requireServices } from './jobs/apsServices';
+import { JobManager } from './jobs/jobManager';
+import { JobsHost } from './jobs/jobsHost';
+import { JobsStatusBar } from './jobs/jobsStatusBar';
+import { JobStore } from './jobs/jobStore';
+import { JobsTreeProvider, type JobsNode } from './jobs/jobsTreeProvider';
+import { convertRunner } from './jobs/runners/convertRunner';
+import { downloadRunner } from './jobs/runners/downloadRunner';
+import { exportRunner } from './jobs/runners/exportRunner';
 import { ExtensionLog } from './log/logChannel';
 import { dmHubsData } from './tree/dmHubsData';
 import type { HubsData } from './tree/hubsData';
@@ -19,6 +38,10 @@ export interface ApsExplorerApi {
   readonly version: string;
   readonly accounts: Accounts;
   readonly hubs: { model: HubsModel; provider: HubsTreeProvider; view: vscode.TreeView<TreeNode> };
+  /** Downloads, conversions and exports; `host.reload()` stops and resumes them as a window reload would. */
+  readonly jobs: { host: JobsHost; readonly manager: JobManager; provider: JobsTreeProvider; view: vscode.TreeView<JobsNode> };
+  /** The read-only `aps:` file system. */
+  readonly files: { provider: ApsFileSystemProvider; uri(ref: VersionRef): vscode.Uri };
   /** Replaces where questions and notifications go (tests script them); returns the previous one. */
   setPrompts(prompts: Prompts): Prompts;
 }
@@ -44,6 +67,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     view.description = accounts.account?.label;
   };
 
+  const engine = new TransferEngine({ log: (level, message) => log.channel[level](message) });
+  const services = () => apsServices(accounts);
+  const signedServices = () => requireServices(accounts);
+  const runners = { download: downloadRunner(signedServices, engine), convert: convertRunner(signedServices, engine), export: exportRunner(signedServices, engine) };
+  const jobs = new JobsHost(
+    () => new JobManager({ store: new JobStore(context.workspaceState), runners, prompts: currentPrompts, log, open: openTarget, reveal: revealTarget }),
+  );
+  stopJobs = () => jobs.manager.shutdown().finally(() => engine.close());
+  const jobsProvider = new JobsTreeProvider(jobs);
+  const jobsView = vscode.window.createTreeView('apsExplorer.jobs', { treeDataProvider: jobsProvider });
+  let signalReady = () => {};
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  const files = new ApsFileSystemProvider(services, engine, path.join(context.globalStorageUri.fsPath, 'open'), ready);
+  provider.capabilities = transferCapabilities(() => services()?.exports);
+  const transfers = { jobs, model, view, prompts: currentPrompts, log, services };
+
   context.subscriptions.push(
     log,
     uriCallback,
@@ -59,15 +98,41 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     }),
     ...registerAccountCommands(accounts, currentPrompts, log),
     ...registerTreeCommands({ model, view, data: () => data, prompts: currentPrompts, log }),
+    jobsProvider,
+    jobsView,
+    new JobsStatusBar(jobs),
+    files,
+    vscode.workspace.registerFileSystemProvider(APS_SCHEME, files, { isCaseSensitive: true, isReadonly: true }),
+    registerDownloadCommand(transfers),
+    registerConvertCommand(transfers),
+    registerExportPdfCommand(transfers),
+    registerOpenCommand(transfers),
+    ...registerJobCommands(jobs, log),
+    { dispose: () => void stopJobs?.() },
+    jobs,
   );
 
-  await accounts.initialize();
+  try {
+    await accounts.initialize();
+  } finally {
+    signalReady();
+  }
   reconnectTree();
+  jobs.manager.restore();
 
   return {
     version: context.extension.packageJSON.version as string,
     accounts,
     hubs: { model, provider, view },
+    jobs: {
+      host: jobs,
+      get manager() {
+        return jobs.manager;
+      },
+      provider: jobsProvider,
+      view: jobsView,
+    },
+    files: { provider: files, uri: versionUri },
     setPrompts(next) {
       const previous = prompts;
       prompts = next;
@@ -76,7 +141,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
   };
 }
 
-export function deactivate(): void {}
+let stopJobs: (() => Promise<void>) | undefined;
+
+/** Lets running jobs write their journals before the extension host goes away (they resume on the next start). */
+export async function deactivate(): Promise<void> {
+  await stopJobs?.();
+}
 
 const notSignedIn = () => Promise.reject(new Error('Not signed in'));
 const nothing = { pages: async function* () {}, all: async () => [] };

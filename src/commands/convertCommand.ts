@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import type { JobRecord } from '../jobs/jobRecord';
+import type { ItemNode, TreeNode, VersionNode } from '../tree/nodes';
+import { resolveConflicts } from '../workspace/conflicts';
+import { layoutPath, withExtension } from '../workspace/layout';
+import { chooseTargetRoot } from '../workspace/targetFolder';
+import { reportFailure } from './errors';
+import { pickEntity } from './pickEntity';
+import { requireSignedIn, targetNodes, versionOf, type TransferCommandContext } from './transferContext';
+
+const convertible = (node: TreeNode): node is ItemNode | VersionNode => node.kind === 'version' || node.kind === 'item';
+
+/**
+ * "APS: Convert…": the version's download formats in a quick pick, then a job that reuses an earlier
+ * conversion of that type or starts one, polls it and downloads the result. Resolves when it settled.
+ */
+export function registerConvertCommand(ctx: TransferCommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('apsExplorer.convert', async (node?: unknown, nodes?: unknown): Promise<JobRecord | undefined> => {
+    const services = await requireSignedIn(ctx);
+    if (!services) return undefined;
+    const prompts = ctx.prompts();
+    const target = targetNodes(ctx.view, node, nodes).find(convertible) ?? (await pickEntity(ctx.model, prompts, 'APS: Convert…', convertible));
+    if (!target || !convertible(target)) return undefined;
+    if (target.project.projectType === 'ACC') {
+      await prompts.notify('warning', `${target.item.name} cannot be converted: Autodesk's conversion (downloads) API does not support ACC projects. Download the file, or export it as PDF.`);
+      return undefined;
+    }
+    let formats: string[];
+    let version;
+    try {
+      version = await versionOf(target, services);
+      const versionId = version.id;
+      formats = await vscode.window.withProgress({ location: { viewId: 'apsExplorer.hubs' } }, () => services.dm.downloadFormats(target.project.id, versionId));
+    } catch (error) {
+      await reportFailure(prompts, ctx.log, `Could not read the formats of ${target.item.name}`, error);
+      return undefined;
+    }
+    const name = version.name || target.item.name;
+    const own = version.fileType?.toLowerCase();
+    const offered = formats.filter((format) => format.toLowerCase() !== own);
+    if (offered.length === 0) {
+      await prompts.notify('info', `Autodesk offers no other format for ${name}.`);
+      return undefined;
+    }
+    const picked = await prompts.quickPick(
+      offered.map((fileType) => ({ label: fileType.toUpperCase(), description: withExtension(name, fileType), fileType })),
+      { title: `Convert ${name} to…`, placeHolder: 'File type' },
+    );
+    if (!picked) return undefined;
+    const where = await chooseTargetRoot(prompts);
+    if (!where) return undefined;
+    const [resolved] = (await resolveConflicts([layoutPath(where, target.project.name, target.path, withExtension(name, picked.fileType))], where, prompts)) ?? [];
+    if (!resolved) return undefined;
+    if (resolved.skip) {
+      await prompts.notify('info', `${withExtension(name, picked.fileType)} is already there; skipped (conflict policy).`);
+      return undefined;
+    }
+    const manager = ctx.jobs.manager;
+    const record = manager.start(
+      'convert',
+      `Convert ${name} to ${picked.label}`,
+      { kind: 'convert', where, projectId: target.project.id, versionId: version.id, fileType: picked.fileType, target: resolved.target },
+      resolved.target,
+    );
+    return manager.settled(record.id);
+  });
+}

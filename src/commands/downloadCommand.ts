@@ -1,0 +1,54 @@
+import * as vscode from 'vscode';
+import type { DownloadEntry, JobRecord } from '../jobs/jobRecord';
+import type { FolderNode, ItemNode, TreeNode, VersionNode } from '../tree/nodes';
+import { chooseTargetRoot } from '../workspace/targetFolder';
+import { pickEntity } from './pickEntity';
+import { requireSignedIn, targetNodes, type TransferCommandContext } from './transferContext';
+
+const downloadable = (node: TreeNode): node is FolderNode | ItemNode | VersionNode => node.kind === 'version' || node.kind === 'item' || node.kind === 'folder';
+
+/**
+ * "APS: Download" on versions, items (their tip), folders (recursively) and multi-selections, or from the
+ * palette on the tree selection or a file found through quick picks. Resolves when the job settled.
+ */
+export function registerDownloadCommand(ctx: TransferCommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('apsExplorer.download', async (node?: unknown, nodes?: unknown): Promise<JobRecord | undefined> => {
+    if (!(await requireSignedIn(ctx))) return undefined;
+    let targets: TreeNode[] = targetNodes(ctx.view, node, nodes).filter(downloadable);
+    if (targets.length === 0) {
+      const picked = await pickEntity(ctx.model, ctx.prompts(), 'APS: Download', downloadable);
+      if (!picked) return undefined;
+      targets = [picked];
+    }
+    const where = await chooseTargetRoot(ctx.prompts());
+    if (!where) return undefined;
+    const entries = targets.map(entryOf).filter((entry): entry is DownloadEntry => entry !== undefined);
+    const title = entries.length === 1 ? `Download ${entries[0].name}` : `Download ${entries.length} selected`;
+    const manager = ctx.jobs.manager;
+    const record = manager.start('download', title, { kind: 'download', where, entries });
+    return manager.settled(record.id);
+  });
+}
+
+function entryOf(node: TreeNode): DownloadEntry | undefined {
+  switch (node.kind) {
+    case 'version': {
+      const { version } = node;
+      return {
+        type: 'version',
+        project: { id: node.project.id, name: node.project.name },
+        path: node.path,
+        versionId: version.id,
+        name: version.name || node.item.name,
+        ...(version.storage ? { storage: version.storage } : {}),
+        ...(version.storageSize !== undefined ? { size: version.storageSize } : {}),
+      };
+    }
+    case 'item':
+      return { type: 'item', project: { id: node.project.id, name: node.project.name }, path: node.path, itemId: node.item.id, name: node.item.name };
+    case 'folder':
+      return { type: 'folder', project: { id: node.project.id, name: node.project.name }, path: node.path, folderId: node.folder.id, name: node.folder.name };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import type { ExportVersion } from '../core/exports/pdfExports';
+import { isApsError } from '../core/http/apsError';
+import type { JobRecord } from '../jobs/jobRecord';
+import type { ItemNode, TreeNode, VersionNode } from '../tree/nodes';
+import { resolveConflicts } from '../workspace/conflicts';
+import { layoutPath, withExtension } from '../workspace/layout';
+import { chooseTargetRoot } from '../workspace/targetFolder';
+import { reportFailure } from './errors';
+import { pickEntity } from './pickEntity';
+import { requireSignedIn, targetNodes, versionOf, type TransferCommandContext } from './transferContext';
+
+const MARKUPS = [
+  { label: 'With markups', description: 'published and unpublished markups', markups: { includeMarkups: true, includeHyperlinks: false } },
+  { label: 'With markups and hyperlinks', description: 'markups plus their links', markups: { includeMarkups: true, includeHyperlinks: true } },
+  { label: 'Without markups', description: 'the sheet or file alone', markups: { includeMarkups: false, includeHyperlinks: false } },
+];
+
+const candidate = (node: TreeNode): node is ItemNode | VersionNode => node.kind === 'version' || node.kind === 'item';
+
+/**
+ * "APS: Export as PDF" (BIM 360 sheets through Docs exports, ACC files through Files exports): says why
+ * when the version cannot be exported, asks about markups, then exports, polls and downloads.
+ */
+export function registerExportPdfCommand(ctx: TransferCommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('apsExplorer.exportPdf', async (node?: unknown, nodes?: unknown): Promise<JobRecord | undefined> => {
+    const services = await requireSignedIn(ctx);
+    if (!services) return undefined;
+    const prompts = ctx.prompts();
+    const target = targetNodes(ctx.view, node, nodes).find(candidate) ?? (await pickEntity(ctx.model, prompts, 'APS: Export as PDF', candidate));
+    if (!target || !candidate(target)) return undefined;
+    let version;
+    try {
+      version = await versionOf(target, services);
+    } catch (error) {
+      await reportFailure(prompts, ctx.log, `Could not read ${target.item.name}`, error);
+      return undefined;
+    }
+    const name = version.name || target.item.name;
+    const project = { id: target.project.id, projectType: target.project.projectType, name: target.project.name, kind: target.project.kind };
+    const exportVersion: ExportVersion = { id: version.id, extensionType: version.extensionType, fileType: version.fileType, isSheet: version.isSheet, name };
+    const plan = services.exports.planExport(project, exportVersion);
+    if (isApsError(plan)) {
+      await prompts.notify('warning', `${name} cannot be exported to PDF: ${plan.userMessage}`);
+      return undefined;
+    }
+    const markup = await prompts.quickPick(MARKUPS, { title: `Export ${name} as PDF`, placeHolder: 'Markups' });
+    if (!markup) return undefined;
+    const where = await chooseTargetRoot(prompts);
+    if (!where) return undefined;
+    const zip = plan === 'acc-files' && !version.isSheet && ['dwg', 'rvt'].includes(version.fileType?.toLowerCase() ?? '');
+    // A sheet's name is a title ("A-1.01 PLAN"), not a file name: the extension is added, not swapped.
+    const fileName = version.isSheet ? `${name}.${zip ? 'zip' : 'pdf'}` : withExtension(name, zip ? 'zip' : 'pdf');
+    const [resolved] = (await resolveConflicts([layoutPath(where, target.project.name, target.path, fileName)], where, prompts)) ?? [];
+    if (!resolved) return undefined;
+    if (resolved.skip) {
+      await prompts.notify('info', `${fileName} is already there; skipped (conflict policy).`);
+      return undefined;
+    }
+    const manager = ctx.jobs.manager;
+    const record = manager.start(
+      'export',
+      `Export ${name} as PDF`,
+      { kind: 'export', where, project, version: exportVersion, markups: markup.markups, target: resolved.target },
+      resolved.target,
+    );
+    return manager.settled(record.id);
+  });
+}

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { OPEN_SIZE_CAP } from '../fs/apsFileSystemProvider';
+import { versionUri } from '../fs/apsUri';
+import { formatBytes } from '../tree/format';
+import type { ItemNode, TreeNode, VersionNode } from '../tree/nodes';
+import { reportFailure } from './errors';
+import { pickEntity } from './pickEntity';
+import { requireSignedIn, targetNodes, versionOf, type TransferCommandContext } from './transferContext';
+
+const openable = (node: TreeNode): node is ItemNode | VersionNode => node.kind === 'version' || node.kind === 'item';
+
+/** "Open": the version in an editor tab through the read-only `aps:` file system, nothing saved to the workspace. */
+export function registerOpenCommand(ctx: TransferCommandContext): vscode.Disposable {
+  return vscode.commands.registerCommand('apsExplorer.open', async (node?: unknown, nodes?: unknown): Promise<vscode.Uri | undefined> => {
+    const services = await requireSignedIn(ctx);
+    if (!services) return undefined;
+    const prompts = ctx.prompts();
+    const target = targetNodes(ctx.view, node, nodes).find(openable) ?? (await pickEntity(ctx.model, prompts, 'APS: Open', openable));
+    if (!target || !openable(target)) return undefined;
+    try {
+      const version = await versionOf(target, services);
+      const name = version.name || target.item.name;
+      if (!version.storage) {
+        await prompts.notify('warning', `${name} has no file of its own (it is a sheet). Use "Export as PDF" to get it as a PDF.`);
+        return undefined;
+      }
+      if ((version.storageSize ?? 0) > OPEN_SIZE_CAP) {
+        const choice = await prompts.notify('warning', `${name} is ${formatBytes(version.storageSize)}; files above ${formatBytes(OPEN_SIZE_CAP)} do not open in the editor. Download it into the workspace instead?`, 'Download');
+        if (choice === 'Download') await vscode.commands.executeCommand('apsExplorer.download', target);
+        return undefined;
+      }
+      const uri = versionUri({ projectId: target.project.id, versionId: version.id, name });
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+      return uri;
+    } catch (error) {
+      await reportFailure(prompts, ctx.log, `Could not open ${target.item.name}`, error);
+      return undefined;
+    }
+  });
+}

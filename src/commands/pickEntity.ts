@@ -1,0 +1,56 @@
+import type * as vscode from 'vscode';
+import type { HubsModel } from '../tree/hubsModel';
+import type { ContainerNode, TreeNode } from '../tree/nodes';
+import type { Prompts } from '../ui/prompts';
+
+interface Pick extends vscode.QuickPickItem {
+  node?: TreeNode;
+  choose?: boolean;
+}
+
+const ICONS: Partial<Record<TreeNode['kind'], string>> = { hub: '$(organization)', project: '$(project)', folder: '$(folder)', item: '$(file)', version: '$(circle-outline)' };
+
+/**
+ * The palette form of a tree command without a selection: step from hubs down to the file (or folder)
+ * in quick picks. `accept` says which nodes the command can take; a folder it accepts can be chosen
+ * itself or opened.
+ */
+export async function pickEntity(model: HubsModel, prompts: Prompts, title: string, accept: (node: TreeNode) => boolean): Promise<TreeNode | undefined> {
+  let parent: ContainerNode | undefined;
+  for (;;) {
+    const children = await model.children(parent);
+    if (children.some((child) => child.kind === 'loadMore')) {
+      await model.loadAll(parent);
+      continue;
+    }
+    const picks: Pick[] = [];
+    if (parent && accept(parent)) picks.push({ label: `$(check) Choose ${parent.kind === 'folder' ? parent.folder.name : 'this'}`, node: parent, choose: true });
+    for (const child of children) {
+      if (child.kind === 'error') picks.push({ label: `$(error) ${child.error.userMessage}` });
+      else if (child.kind === 'empty') picks.push({ label: '$(info) Nothing here' });
+      else if (child.kind !== 'loadMore' && (child.kind !== 'version' || accept(child))) picks.push({ label: `${ICONS[child.kind] ?? ''} ${nameOf(child)}`, node: child });
+    }
+    const picked = await prompts.quickPick(picks, { title, placeHolder: parent ? `In ${nameOf(parent)}` : 'Choose a hub' });
+    if (!picked?.node) return undefined;
+    const node = picked.node;
+    if (picked.choose || node.kind === 'version' || (node.kind === 'item' && accept(node))) return node;
+    if (node.kind === 'hub' || node.kind === 'project' || node.kind === 'folder' || node.kind === 'item') parent = node;
+  }
+}
+
+function nameOf(node: TreeNode): string {
+  switch (node.kind) {
+    case 'hub':
+      return node.hub.name;
+    case 'project':
+      return node.project.name;
+    case 'folder':
+      return node.folder.name;
+    case 'item':
+      return node.item.name;
+    case 'version':
+      return `v${node.version.versionNumber ?? '?'}`;
+    default:
+      return '';
+  }
+}

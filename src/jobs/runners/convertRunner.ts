@@ -1,0 +1,71 @@
+import * as path from 'node:path';
+import { ApsError } from '../../core/http/apsError';
+import { pollUntilDone } from '../../core/jobs/poller';
+import type { DownloadJob } from '../../core/dm/models';
+import type { TransferEngine } from '../../core/transfer';
+import type { ApsServices } from '../apsServices';
+import type { JobRunner, RunContext } from '../jobManager';
+import type { ConvertPlan, FileTask } from '../jobRecord';
+import { transferFiles } from './transferFiles';
+
+/**
+ * "Download as another format": reuses a finished conversion of that type when APS has one, else
+ * starts one (POST downloads) and polls it; then fetches the result like any stored object.
+ */
+export function convertRunner(services: () => ApsServices, engine: TransferEngine): JobRunner {
+  return async (context) => {
+    const plan = context.record.plan as ConvertPlan;
+    const aps = services();
+    const type = plan.fileType.toUpperCase();
+    if (!plan.storage) await convert(context, plan, aps, type);
+    const task: FileTask = { name: path.basename(plan.target), storage: plan.storage, target: plan.target, state: 'pending' };
+    await transferFiles(context, engine, plan.where, [task], [{ task, source: aps.objectSource(plan.storage!) }]);
+    return { message: `Converted to ${type}${plan.reused ? ' (an earlier conversion, reused)' : ''}: ${path.relative(plan.where.folder, plan.target)}.`, target: plan.target };
+  };
+}
+
+async function convert(context: RunContext, plan: ConvertPlan, aps: ApsServices, type: string): Promise<void> {
+  const { dm } = aps;
+  const { signal } = context;
+  if (!plan.jobId) {
+    context.update({ state: 'queued', detail: `looking for an earlier ${type} conversion` });
+    const earlier = (await dm.listDownloads(plan.projectId, plan.versionId, { fileType: plan.fileType, signal })).find(
+      (download) => download.storage && (download.fileType === undefined || download.fileType.toLowerCase() === plan.fileType.toLowerCase()),
+    );
+    if (earlier?.storage) {
+      plan.storage = earlier.storage;
+      plan.reused = true;
+      await context.savePlan();
+      return;
+    }
+    const job = await dm.createDownload(plan.projectId, plan.versionId, plan.fileType, { signal });
+    plan.jobId = job.id;
+    await context.savePlan();
+    report(context, job, type);
+  }
+  const jobId = plan.jobId;
+  const finished = await pollUntilDone<DownloadJob>({
+    poll: (pollSignal) => dm.getDownloadJob(plan.projectId, jobId, { signal: pollSignal }),
+    classify: (job) => (job.status === 'finished' ? 'succeeded' : job.status === 'failed' ? 'failed' : 'pending'),
+    failure: () =>
+      new ApsError({
+        kind: 'job-failed',
+        code: 'CONVERSION_FAILED',
+        message: `Conversion of ${plan.versionId} to ${type} failed (job ${jobId})`,
+        userMessage: `Autodesk could not convert this file to ${type}.`,
+      }),
+    onProgress: (job) => report(context, job, type),
+    signal,
+    what: `Conversion to ${type}`,
+  });
+  if (!finished.download?.storage) {
+    throw new ApsError({ kind: 'protocol', message: `Conversion job ${jobId} finished without a storage object`, userMessage: 'Autodesk finished the conversion but returned no file.' });
+  }
+  plan.storage = finished.download.storage;
+  await context.savePlan();
+}
+
+function report(context: RunContext, job: DownloadJob, type: string): void {
+  if (job.status === 'queued') context.update({ state: 'queued', detail: `${type} conversion queued on Autodesk` });
+  else if (job.status === 'processing') context.update({ state: 'processing', detail: `${type} conversion processing on Autodesk` });
+}

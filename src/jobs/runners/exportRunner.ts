@@ -1,0 +1,76 @@
+import * as path from 'node:path';
+import type { Dispatcher } from 'undici';
+import { ApsError } from '../../core/http/apsError';
+import type { ExportJob } from '../../core/exports/exportTypes';
+import type { ExportResult, PdfExports } from '../../core/exports/pdfExports';
+import { isTransferError, urlSource, type TransferEngine } from '../../core/transfer';
+import type { ObjectSource } from '../../core/transfer/types';
+import { withExtension } from '../../workspace/layout';
+import type { ApsServices } from '../apsServices';
+import type { JobRunner, RunContext } from '../jobManager';
+import type { ExportPlan, FileTask } from '../jobRecord';
+import { transferFiles } from './transferFiles';
+
+/**
+ * Export as PDF (BIM 360 Docs exports or ACC Files exports, chosen by the core), then download the
+ * result; an expired signed URL is replaced by polling the export again. After a reload the export
+ * is requested again (BIM 360 answers an export it already finished at once).
+ */
+export function exportRunner(services: () => ApsServices, engine: TransferEngine): JobRunner {
+  return async (context) => {
+    const plan = context.record.plan as ExportPlan;
+    const aps = services();
+    context.update({ state: 'queued', detail: 'export requested' });
+    const result = await aps.exports.exportPdf(plan.project, plan.version, {
+      ...plan.markups,
+      ...(plan.project.projectType === 'ACC' && plan.version.name ? { outputFileName: stem(plan.version.name) } : {}),
+      signal: context.signal,
+      onProgress: (job) => report(context, job),
+    });
+    plan.api = result.api;
+    if (result.expectedFormat === 'zip' && !plan.target.toLowerCase().endsWith('.zip')) plan.target = withExtension(plan.target, 'zip');
+    await context.savePlan();
+    const task: FileTask = { name: path.basename(plan.target), target: plan.target, state: 'pending' };
+    const source = exportSource(result, (signal) => freshUrl(aps.exports, result.job, signal), engine.dispatcher);
+    await transferFiles(context, engine, plan.where, [task], [{ task, source }]);
+    const partial = result.job.failedFiles?.length ? ` ${result.job.failedFiles.length} file(s) could not be included.` : '';
+    return { message: `Exported as PDF: ${path.relative(plan.where.folder, plan.target)}.${partial}`, target: plan.target };
+  };
+}
+
+function report(context: RunContext, job: ExportJob): void {
+  if (job.state !== 'pending') return;
+  const queued = job.rawStatus === 'committed';
+  context.update({ state: queued ? 'queued' : 'processing', detail: `export ${queued ? 'queued' : 'processing'} on Autodesk` });
+}
+
+/** The export's file; resolving again (the URL expired) asks the export for a fresh signed URL. */
+function exportSource(result: ExportResult, refresh: (signal: AbortSignal) => Promise<string>, dispatcher: Dispatcher): ObjectSource {
+  let url: string | undefined = result.signedUrl;
+  return {
+    identity: `export:${result.api}:${result.job.id}`,
+    resolve: async (signal) => {
+      url ??= await refresh(signal);
+      try {
+        return await urlSource(url, { dispatcher }).resolve(signal);
+      } catch (error) {
+        if (!isTransferError(error, 'url-expired')) throw error;
+        url = await refresh(signal);
+        return urlSource(url, { dispatcher }).resolve(signal);
+      } finally {
+        url = undefined;
+      }
+    },
+  };
+}
+
+async function freshUrl(exports: PdfExports, job: ExportJob, signal: AbortSignal): Promise<string> {
+  const again = job.api === 'bim360-docs' ? await exports.bim360.get(job.projectId, job.versionId ?? '', job.id, { signal }) : await exports.acc.get(job.projectId, job.id, { signal });
+  if (!again.signedUrl) throw new ApsError({ kind: 'protocol', message: `Export ${job.id} has no signed URL any more`, userMessage: 'The export finished, but Autodesk no longer offers its file. Export again.' });
+  return again.signedUrl;
+}
+
+function stem(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
