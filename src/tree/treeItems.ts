@@ -20,7 +20,15 @@ export function toTreeItem(node: TreeNode, filter: string | undefined, capabilit
   if (filter) flags.push('filtered');
   if ('project' in node && entityWebLink(node)) flags.push('weblink');
   item.contextValue = [`aps.${node.kind}`, ...flags].join(' ');
+  item.accessibilityInformation = { label: spokenLabel(item), role: 'treeitem' };
   return item;
+}
+
+/** "Tower.rvt, 3.1 MiB, v3" rather than the default label-space-description run-on. */
+function spokenLabel(item: vscode.TreeItem): string {
+  const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+  const description = typeof item.description === 'string' ? item.description.split(' · ') : [];
+  return [label, ...description].filter(Boolean).join(', ');
 }
 
 function render(node: TreeNode, filter: string | undefined): vscode.TreeItem {
