@@ -80,8 +80,8 @@ export function mayRetry(method: string, idempotent: boolean | undefined, outcom
 }
 
 /** Full-jitter exponential backoff: a uniform pick in [0, min(max, base * 2^retryIndex)]. */
-export function backoffDelay(retryIndex: number, options: RetryOptions, random: () => number = Math.random): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** retryIndex);
+export function backoffDelay(retryIndex: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retryIndex));
   return Math.floor(random() * ceiling);
 }
 
