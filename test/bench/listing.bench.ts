@@ -1,9 +1,8 @@
 // Listing the 5,000-item folder at 50 ms injected latency: sequential paging vs speculative prefetch.
 // The emulator runs in a child process so its CPU work does not queue behind the client's on one event loop.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { seed } from '../emulator/seed';
 import { createApsClient, type RequestLogEntry } from '../../src/core';
+import { startEmulatorProcess } from './emulatorProcess';
 
 const LATENCY_MS = 50;
 const TARGET_ROUND_TRIPS = 8;
@@ -28,22 +27,9 @@ function roundTrips(requests: Timed[]): number {
   return Math.max(0, ...rounds);
 }
 
-async function startEmulatorProcess(): Promise<{ baseUrl: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'emulator', 'cli.js'), '--latency', String(LATENCY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /base url: (\S+)/.exec(output);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { baseUrl, child };
-}
 
 export async function run(): Promise<void> {
-  const { baseUrl, child } = await startEmulatorProcess();
+  const { baseUrl, child } = await startEmulatorProcess(['--latency', String(LATENCY_MS)]);
   let timings: Timed[] = [];
   const onRequestLog = (entry: RequestLogEntry): void => {
     if (!entry.url.includes('/contents')) return;

@@ -1,28 +1,14 @@
 // Storage origin throughput: the 1 GiB seeded object uncapped (one connection, then four ranged
 // connections), and one connection held to a bandwidth cap. The emulator runs in a child process.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { seed } from '../emulator/seed';
+import { startEmulatorProcess } from './emulatorProcess';
 
 const MiB = 1024 * 1024;
 const UNCAPPED_TARGET_MIB_S = 500;
 const CAP_BYTES_PER_SECOND = 20 * MiB;
 const CAPPED_BYTES = 100 * MiB;
 
-async function startEmulatorProcess(): Promise<{ baseUrl: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'emulator', 'cli.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /base url: (\S+)/.exec(output);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { baseUrl, child };
-}
 
 /** Downloads a URL (optionally a range), discarding the bytes; returns bytes received and seconds taken. */
 function download(url: string, range?: string): Promise<{ bytes: number; seconds: number }> {

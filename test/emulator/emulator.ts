@@ -17,17 +17,8 @@ import { BUCKET, seed, type SeedItem, type SeedVersion } from './seed';
 import { ObjectStore, objectUrn, type StoredObject } from './storage/objects';
 import { storageHandler } from './storage/server';
 import { UrlSigner } from './storage/signing';
+import { mulberry32 } from './random';
 
-function mulberry32(seedValue: number): () => number {
-  let state = seedValue >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function steps(given: JobSteps | undefined): Required<JobSteps> {
   return { queuedPolls: 1, processingPolls: 1, queuedMs: 0, processingMs: 0, ...given };

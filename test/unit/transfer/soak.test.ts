@@ -7,20 +7,11 @@ import { isTransferError } from '../../../src/core/transfer/errors';
 import type { DownloadOptions, DownloadResult } from '../../../src/core/transfer/types';
 import { fsWith } from './faultyFs';
 import { FAST, KiB, listFiles, MiB, objectPath, progressRecorder, sha1OfFile, useTransferHarness } from './harness';
+import { mulberry32 } from '../../emulator/random';
 
 const RUNS = Number(process.env.APS_SOAK_RUNS ?? 25);
 const SEED = Number(process.env.APS_SOAK_SEED ?? 20240304);
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function exists(file: string): Promise<boolean> {
   return stat(file).then(
