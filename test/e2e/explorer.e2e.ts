@@ -12,8 +12,7 @@ describe('APS Explorer in the browser workbench (e2e)', function () {
 
   before(async () => {
     UiSession.clearScreenshots();
-    // code-server sends links to 127.0.0.1:<port> through its own proxy, so the emulator lives on 127.0.0.2.
-    ui = await UiSession.start({ emulator: { host: '127.0.0.2', latencyMs: 20 }, settings: { 'apsExplorer.pageSize': 15 } });
+    ui = await UiSession.start({ emulator: { latencyMs: 20 }, settings: { 'apsExplorer.pageSize': 15 } });
   });
 
   afterEach(async function () {

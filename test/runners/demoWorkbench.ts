@@ -23,13 +23,20 @@ export function emulatorSettings(emulator: RunningEmulator): Record<string, unkn
   };
 }
 
+/**
+ * code-server sends links to 127.0.0.1:<port> and localhost:<port> through its own /proxy/<port>/ path,
+ * dropping their path and query, so the sign-in page would not load: the browser workbench's emulator
+ * lives on another loopback address.
+ */
+export const BROWSER_EMULATOR_HOST = '127.0.0.2';
+
 /** The emulator plus code-server with the extension loaded and a workspace folder, all on loopback. */
 export async function startDemoWorkbench(options: { root: string; emulator?: EmulatorOptions; port?: number; settings?: Record<string, unknown> }): Promise<DemoWorkbench> {
   const stateDir = join(options.root, 'state');
   const workspace = join(options.root, 'workspace');
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
-  const emulator = await startEmulator(options.emulator);
+  const emulator = await startEmulator({ host: BROWSER_EMULATOR_HOST, ...options.emulator });
   try {
     const settings = { ...emulatorSettings(emulator), 'workbench.colorTheme': 'Default Dark Modern', ...options.settings };
     const server = await startCodeServer({ stateDir, workspaceFolder: workspace, port: options.port, settings });
