@@ -107,7 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     registerConvertCommand(transfers),
     registerExportPdfCommand(transfers),
     registerOpenCommand(transfers),
-    ...registerJobCommands(jobs, log),
+    ...registerJobCommands(jobs, log, () => jobsView.selection),
     { dispose: () => void stopJobs?.() },
     jobs,
   );

@@ -87,7 +87,7 @@ export class Accounts implements vscode.Disposable {
 
   async accessToken(): Promise<string> {
     const authorizer = this.current && this.connection?.authorizer(this.current.mode);
-    if (!authorizer) throw new ApsError({ kind: 'auth', code: 'NOT_SIGNED_IN', message: 'Not signed in', userMessage: 'Sign in to Autodesk to continue.' });
+    if (!authorizer) throw new ApsError({ kind: 'auth', code: 'NOT_SIGNED_IN', message: 'Not signed in', userMessage: vscode.l10n.t('Sign in to Autodesk to continue.') });
     return authorizer.getAccessToken();
   }
 
@@ -103,8 +103,8 @@ export class Accounts implements vscode.Disposable {
       const clientId = this.connection?.clientId;
       if (!clientId || !isApsError(error) || error.code !== 'invalid_client' || (await this.store.get(secretKey(clientId)))) throw error;
       const secret = await this.prompts().inputBox({
-        title: 'Confidential APS app',
-        prompt: `Autodesk wants the client secret of ${clientId} to finish signing in. It is kept in VS Code's secret storage.`,
+        title: vscode.l10n.t('Confidential APS app'),
+        prompt: vscode.l10n.t("Autodesk wants the client secret of {0} to finish signing in. It is kept in VS Code's secret storage.", clientId),
         password: true,
         ignoreFocusOut: true,
       });
@@ -148,7 +148,9 @@ export class Accounts implements vscode.Disposable {
       this.log.info(`Signed in as ${label}`);
       return account;
     } catch (error) {
-      if (abort.signal.aborted) throw new ApsError({ kind: 'auth', code: 'CANCELLED', message: 'Sign-in was cancelled or timed out.', userMessage: 'Sign-in was cancelled or timed out.' });
+      if (abort.signal.aborted) {
+        throw new ApsError({ kind: 'auth', code: 'CANCELLED', message: 'Sign-in was cancelled or timed out.', userMessage: vscode.l10n.t('Sign-in was cancelled or timed out.') });
+      }
       throw error;
     } finally {
       clearTimeout(timeout);
@@ -170,7 +172,7 @@ export class Accounts implements vscode.Disposable {
       throw error;
     }
     const userId = this.settings.userId;
-    const account: Account = { mode: 'app', id: `app:${clientId}`, label: userId ? `App ${clientId} as ${userId}` : `App ${clientId}` };
+    const account: Account = { mode: 'app', id: `app:${clientId}`, label: userId ? vscode.l10n.t('App {0} as {1}', clientId, userId) : vscode.l10n.t('App {0}', clientId) };
     this.set(account);
     this.log.info(`Using app credentials of ${clientId}`);
     return account;
@@ -201,7 +203,7 @@ export class Accounts implements vscode.Disposable {
         kind: 'auth',
         code: 'NO_CLIENT_ID',
         message: 'No APS client id is set.',
-        userMessage: 'Set the client ID of your APS app in the "apsExplorer.clientId" setting first.',
+        userMessage: vscode.l10n.t('Set the client ID of your APS app in the "apsExplorer.clientId" setting first.'),
       });
     }
     return this.connection;

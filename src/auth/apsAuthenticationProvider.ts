@@ -27,7 +27,7 @@ export class ApsAuthenticationProvider implements vscode.AuthenticationProvider,
 
   async createSession(): Promise<vscode.AuthenticationSession> {
     const account = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Signing in with Autodesk… finish in your browser', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in with Autodesk… finish in your browser'), cancellable: true },
       (_progress, token) => this.accounts.signInWithAutodesk(token),
     );
     return this.session(account);

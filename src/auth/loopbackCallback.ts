@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
 
 export interface LoopbackCallback {
   /** The redirect URI to send to Autodesk: http://127.0.0.1:<port>/callback */
@@ -26,7 +27,11 @@ export async function listenForCallback(port: number, signal?: AbortSignal): Pro
     const failed = url.searchParams.has('error');
     response
       .writeHead(failed ? 400 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-      .end(failed ? PAGE('Sign-in failed', 'Autodesk did not grant access. You can close this tab and try again from VS Code.') : PAGE('Signed in', 'You are signed in to Autodesk. You can close this tab and return to VS Code.'));
+      .end(
+        failed
+          ? PAGE(vscode.l10n.t('Sign-in failed'), vscode.l10n.t('Autodesk did not grant access. You can close this tab and try again from VS Code.'))
+          : PAGE(vscode.l10n.t('Signed in'), vscode.l10n.t('You are signed in to Autodesk. You can close this tab and return to VS Code.')),
+      );
     settle.resolve(url.searchParams);
     close();
   });
@@ -35,12 +40,16 @@ export async function listenForCallback(port: number, signal?: AbortSignal): Pro
     server.closeAllConnections();
   };
   signal?.addEventListener('abort', () => {
-    settle.reject(new Error('Sign-in was cancelled.'));
+    settle.reject(new Error(vscode.l10n.t('Sign-in was cancelled.')));
     close();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} on 127.0.0.1 is in use, so the sign-in callback cannot be received. Free it or change "apsExplorer.callbackPort".`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(vscode.l10n.t('Port {0} on 127.0.0.1 is in use, so the sign-in callback cannot be received. Free it or change "apsExplorer.callbackPort".', port))
+          : error,
+      ),
     );
     server.listen(port, '127.0.0.1', resolve);
   });

@@ -24,7 +24,7 @@ export class UriCallbackHandler implements vscode.UriHandler, vscode.Disposable 
       this.waiting.add(resolve);
       signal?.addEventListener('abort', () => {
         this.waiting.delete(resolve);
-        reject(new Error('Sign-in was cancelled.'));
+        reject(new Error(vscode.l10n.t('Sign-in was cancelled.')));
       });
     });
   }

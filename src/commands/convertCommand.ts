@@ -19,10 +19,13 @@ export function registerConvertCommand(ctx: TransferCommandContext): vscode.Disp
     const services = await requireSignedIn(ctx);
     if (!services) return undefined;
     const prompts = ctx.prompts();
-    const target = targetNodes(ctx.view, node, nodes).find(convertible) ?? (await pickEntity(ctx.model, prompts, 'APS: Convert…', convertible));
+    const target = targetNodes(ctx.view, node, nodes).find(convertible) ?? (await pickEntity(ctx.model, prompts, vscode.l10n.t('APS: Convert…'), convertible));
     if (!target || !convertible(target)) return undefined;
     if (target.project.projectType === 'ACC') {
-      await prompts.notify('warning', `${target.item.name} cannot be converted: Autodesk's conversion (downloads) API does not support ACC projects. Download the file, or export it as PDF.`);
+      await prompts.notify(
+        'warning',
+        vscode.l10n.t("{0} cannot be converted: Autodesk's conversion (downloads) API does not support ACC projects. Download the file, or export it as PDF.", target.item.name),
+      );
       return undefined;
     }
     let formats: string[];
@@ -32,19 +35,19 @@ export function registerConvertCommand(ctx: TransferCommandContext): vscode.Disp
       const versionId = version.id;
       formats = await vscode.window.withProgress({ location: { viewId: 'apsExplorer.hubs' } }, () => services.dm.downloadFormats(target.project.id, versionId));
     } catch (error) {
-      await reportFailure(prompts, ctx.log, `Could not read the formats of ${target.item.name}`, error);
+      await reportFailure(prompts, ctx.log, vscode.l10n.t('Could not read the formats of {0}', target.item.name), error);
       return undefined;
     }
     const name = version.name || target.item.name;
     const own = version.fileType?.toLowerCase();
     const offered = formats.filter((format) => format.toLowerCase() !== own);
     if (offered.length === 0) {
-      await prompts.notify('info', `Autodesk offers no other format for ${name}.`);
+      await prompts.notify('info', vscode.l10n.t('Autodesk offers no other format for {0}.', name));
       return undefined;
     }
     const picked = await prompts.quickPick(
       offered.map((fileType) => ({ label: fileType.toUpperCase(), description: withExtension(name, fileType), fileType })),
-      { title: `Convert ${name} to…`, placeHolder: 'File type' },
+      { title: vscode.l10n.t('Convert {0} to…', name), placeHolder: vscode.l10n.t('File type') },
     );
     if (!picked) return undefined;
     const where = await chooseTargetRoot(prompts);
@@ -52,13 +55,13 @@ export function registerConvertCommand(ctx: TransferCommandContext): vscode.Disp
     const [resolved] = (await resolveConflicts([layoutPath(where, target.project.name, target.path, withExtension(name, picked.fileType))], where, prompts)) ?? [];
     if (!resolved) return undefined;
     if (resolved.skip) {
-      await prompts.notify('info', `${withExtension(name, picked.fileType)} is already there; skipped (conflict policy).`);
+      await prompts.notify('info', vscode.l10n.t('{0} is already there; skipped (conflict policy).', withExtension(name, picked.fileType)));
       return undefined;
     }
     const manager = ctx.jobs.manager;
     const record = manager.start(
       'convert',
-      `Convert ${name} to ${picked.label}`,
+      vscode.l10n.t('Convert {0} to {1}', name, picked.label),
       { kind: 'convert', where, projectId: target.project.id, versionId: version.id, fileType: picked.fileType, target: resolved.target },
       resolved.target,
     );

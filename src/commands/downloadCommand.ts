@@ -16,14 +16,14 @@ export function registerDownloadCommand(ctx: TransferCommandContext): vscode.Dis
     if (!(await requireSignedIn(ctx))) return undefined;
     let targets: TreeNode[] = targetNodes(ctx.view, node, nodes).filter(downloadable);
     if (targets.length === 0) {
-      const picked = await pickEntity(ctx.model, ctx.prompts(), 'APS: Download', downloadable);
+      const picked = await pickEntity(ctx.model, ctx.prompts(), vscode.l10n.t('APS: Download'), downloadable);
       if (!picked) return undefined;
       targets = [picked];
     }
     const where = await chooseTargetRoot(ctx.prompts());
     if (!where) return undefined;
     const entries = targets.map(entryOf).filter((entry): entry is DownloadEntry => entry !== undefined);
-    const title = entries.length === 1 ? `Download ${entries[0].name}` : `Download ${entries.length} selected`;
+    const title = entries.length === 1 ? vscode.l10n.t('Download {0}', entries[0].name) : vscode.l10n.t('Download {0} selected', entries.length);
     const manager = ctx.jobs.manager;
     const record = manager.start('download', title, { kind: 'download', where, entries });
     return manager.settled(record.id);

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { isApsError } from '../core/http/apsError';
 import type { ExtensionLog } from '../log/logChannel';
 import type { Prompts } from '../ui/prompts';
@@ -6,6 +7,7 @@ import type { Prompts } from '../ui/prompts';
 export async function reportFailure(prompts: Prompts, log: ExtensionLog, what: string, error: unknown): Promise<void> {
   const reason = isApsError(error) ? error.userMessage : error instanceof Error ? error.message : String(error);
   log.error(what, isApsError(error) ? `${error.message}${error.requestId ? ` (request ${error.requestId})` : ''}` : error);
-  const choice = await prompts.notify('error', `${what}: ${reason}`, 'Show Log');
-  if (choice === 'Show Log') log.show();
+  const showLog = vscode.l10n.t('Show Log');
+  const choice = await prompts.notify('error', vscode.l10n.t({ message: '{0}: {1}', args: [what, reason], comment: ['{0} is what failed ("Sign-in failed"), {1} is why (from Autodesk)'] }), showLog);
+  if (choice === showLog) log.show();
 }

@@ -10,10 +10,10 @@ import { reportFailure } from './errors';
 import { pickEntity } from './pickEntity';
 import { requireSignedIn, targetNodes, versionOf, type TransferCommandContext } from './transferContext';
 
-const MARKUPS = [
-  { label: 'With markups', description: 'published and unpublished markups', markups: { includeMarkups: true, includeHyperlinks: false } },
-  { label: 'With markups and hyperlinks', description: 'markups plus their links', markups: { includeMarkups: true, includeHyperlinks: true } },
-  { label: 'Without markups', description: 'the sheet or file alone', markups: { includeMarkups: false, includeHyperlinks: false } },
+const markupChoices = () => [
+  { label: vscode.l10n.t('With markups'), description: vscode.l10n.t('published and unpublished markups'), markups: { includeMarkups: true, includeHyperlinks: false } },
+  { label: vscode.l10n.t('With markups and hyperlinks'), description: vscode.l10n.t('markups plus their links'), markups: { includeMarkups: true, includeHyperlinks: true } },
+  { label: vscode.l10n.t('Without markups'), description: vscode.l10n.t('the sheet or file alone'), markups: { includeMarkups: false, includeHyperlinks: false } },
 ];
 
 const candidate = (node: TreeNode): node is ItemNode | VersionNode => node.kind === 'version' || node.kind === 'item';
@@ -27,13 +27,13 @@ export function registerExportPdfCommand(ctx: TransferCommandContext): vscode.Di
     const services = await requireSignedIn(ctx);
     if (!services) return undefined;
     const prompts = ctx.prompts();
-    const target = targetNodes(ctx.view, node, nodes).find(candidate) ?? (await pickEntity(ctx.model, prompts, 'APS: Export as PDF', candidate));
+    const target = targetNodes(ctx.view, node, nodes).find(candidate) ?? (await pickEntity(ctx.model, prompts, vscode.l10n.t('APS: Export as PDF'), candidate));
     if (!target || !candidate(target)) return undefined;
     let version;
     try {
       version = await versionOf(target, services);
     } catch (error) {
-      await reportFailure(prompts, ctx.log, `Could not read ${target.item.name}`, error);
+      await reportFailure(prompts, ctx.log, vscode.l10n.t('Could not read {0}', target.item.name), error);
       return undefined;
     }
     const name = version.name || target.item.name;
@@ -41,10 +41,10 @@ export function registerExportPdfCommand(ctx: TransferCommandContext): vscode.Di
     const exportVersion: ExportVersion = { id: version.id, extensionType: version.extensionType, fileType: version.fileType, isSheet: version.isSheet, name };
     const plan = services.exports.planExport(project, exportVersion);
     if (isApsError(plan)) {
-      await prompts.notify('warning', `${name} cannot be exported to PDF: ${plan.userMessage}`);
+      await prompts.notify('warning', vscode.l10n.t('{0} cannot be exported to PDF: {1}', name, plan.userMessage));
       return undefined;
     }
-    const markup = await prompts.quickPick(MARKUPS, { title: `Export ${name} as PDF`, placeHolder: 'Markups' });
+    const markup = await prompts.quickPick(markupChoices(), { title: vscode.l10n.t('Export {0} as PDF', name), placeHolder: vscode.l10n.t('Markups') });
     if (!markup) return undefined;
     const where = await chooseTargetRoot(prompts);
     if (!where) return undefined;
@@ -54,13 +54,13 @@ export function registerExportPdfCommand(ctx: TransferCommandContext): vscode.Di
     const [resolved] = (await resolveConflicts([layoutPath(where, target.project.name, target.path, fileName)], where, prompts)) ?? [];
     if (!resolved) return undefined;
     if (resolved.skip) {
-      await prompts.notify('info', `${fileName} is already there; skipped (conflict policy).`);
+      await prompts.notify('info', vscode.l10n.t('{0} is already there; skipped (conflict policy).', fileName));
       return undefined;
     }
     const manager = ctx.jobs.manager;
     const record = manager.start(
       'export',
-      `Export ${name} as PDF`,
+      vscode.l10n.t('Export {0} as PDF', name),
       { kind: 'export', where, project, version: exportVersion, markups: markup.markups, target: resolved.target },
       resolved.target,
     );

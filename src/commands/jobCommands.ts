@@ -4,10 +4,13 @@ import type { JobRecord } from '../jobs/jobRecord';
 import type { JobsHost } from '../jobs/jobsHost';
 import type { ExtensionLog } from '../log/logChannel';
 
-/** The Jobs view's actions: Cancel, Retry, Open, Reveal in Explorer, Show Log, Clear Finished. */
-export function registerJobCommands(jobs: JobsHost, log: ExtensionLog): vscode.Disposable[] {
+/**
+ * The Jobs view's actions: Cancel, Retry, Open, Reveal in Explorer, Show Log, Clear Finished. They take a
+ * job or its id; from a keybinding (no argument) they act on the job selected in the view.
+ */
+export function registerJobCommands(jobs: JobsHost, log: ExtensionLog, selection: () => readonly unknown[] = () => []): vscode.Disposable[] {
   const job = (arg: unknown): JobRecord | undefined => {
-    const id = typeof arg === 'string' ? arg : (arg as JobRecord | undefined)?.id;
+    const id = typeof arg === 'string' ? arg : ((arg ?? selection()[0]) as JobRecord | undefined)?.id;
     return id ? jobs.manager.get(id) : undefined;
   };
   return [

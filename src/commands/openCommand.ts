@@ -15,25 +15,30 @@ export function registerOpenCommand(ctx: TransferCommandContext): vscode.Disposa
     const services = await requireSignedIn(ctx);
     if (!services) return undefined;
     const prompts = ctx.prompts();
-    const target = targetNodes(ctx.view, node, nodes).find(openable) ?? (await pickEntity(ctx.model, prompts, 'APS: Open', openable));
+    const target = targetNodes(ctx.view, node, nodes).find(openable) ?? (await pickEntity(ctx.model, prompts, vscode.l10n.t('APS: Open'), openable));
     if (!target || !openable(target)) return undefined;
     try {
       const version = await versionOf(target, services);
       const name = version.name || target.item.name;
       if (!version.storage) {
-        await prompts.notify('warning', `${name} has no file of its own (it is a sheet). Use "Export as PDF" to get it as a PDF.`);
+        await prompts.notify('warning', vscode.l10n.t('{0} has no file of its own (it is a sheet). Use "Export as PDF" to get it as a PDF.', name));
         return undefined;
       }
       if ((version.storageSize ?? 0) > OPEN_SIZE_CAP) {
-        const choice = await prompts.notify('warning', `${name} is ${formatBytes(version.storageSize)}; files above ${formatBytes(OPEN_SIZE_CAP)} do not open in the editor. Download it into the workspace instead?`, 'Download');
-        if (choice === 'Download') await vscode.commands.executeCommand('apsExplorer.download', target);
+        const download = vscode.l10n.t('Download');
+        const choice = await prompts.notify(
+          'warning',
+          vscode.l10n.t('{0} is {1}; files above {2} do not open in the editor. Download it into the workspace instead?', name, formatBytes(version.storageSize), formatBytes(OPEN_SIZE_CAP)),
+          download,
+        );
+        if (choice === download) await vscode.commands.executeCommand('apsExplorer.download', target);
         return undefined;
       }
       const uri = versionUri({ projectId: target.project.id, versionId: version.id, name });
       await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
       return uri;
     } catch (error) {
-      await reportFailure(prompts, ctx.log, `Could not open ${target.item.name}`, error);
+      await reportFailure(prompts, ctx.log, vscode.l10n.t('Could not open {0}', target.item.name), error);
       return undefined;
     }
   });

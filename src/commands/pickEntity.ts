@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { HubsModel } from '../tree/hubsModel';
 import type { ContainerNode, TreeNode } from '../tree/nodes';
 import type { Prompts } from '../ui/prompts';
@@ -24,13 +24,13 @@ export async function pickEntity(model: HubsModel, prompts: Prompts, title: stri
       continue;
     }
     const picks: Pick[] = [];
-    if (parent && accept(parent)) picks.push({ label: `$(check) Choose ${parent.kind === 'folder' ? parent.folder.name : 'this'}`, node: parent, choose: true });
+    if (parent && accept(parent)) picks.push({ label: `$(check) ${parent.kind === 'folder' ? vscode.l10n.t('Choose {0}', parent.folder.name) : vscode.l10n.t('Choose this')}`, node: parent, choose: true });
     for (const child of children) {
       if (child.kind === 'error') picks.push({ label: `$(error) ${child.error.userMessage}` });
-      else if (child.kind === 'empty') picks.push({ label: '$(info) Nothing here' });
+      else if (child.kind === 'empty') picks.push({ label: `$(info) ${vscode.l10n.t('Nothing here')}` });
       else if (child.kind !== 'loadMore' && (child.kind !== 'version' || accept(child))) picks.push({ label: `${ICONS[child.kind] ?? ''} ${nameOf(child)}`, node: child });
     }
-    const picked = await prompts.quickPick(picks, { title, placeHolder: parent ? `In ${nameOf(parent)}` : 'Choose a hub' });
+    const picked = await prompts.quickPick(picks, { title, placeHolder: parent ? vscode.l10n.t('In {0}', nameOf(parent)) : vscode.l10n.t('Choose a hub') });
     if (!picked?.node) return undefined;
     const node = picked.node;
     if (picked.choose || node.kind === 'version' || (node.kind === 'item' && accept(node))) return node;
@@ -49,7 +49,7 @@ function nameOf(node: TreeNode): string {
     case 'item':
       return node.item.name;
     case 'version':
-      return `v${node.version.versionNumber ?? '?'}`;
+      return vscode.l10n.t('v{0}', node.version.versionNumber ?? '?');
     default:
       return '';
   }

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { Version } from '../core/dm/models';
 import type { ApsServices } from '../jobs/apsServices';
 import type { JobsHost } from '../jobs/jobsHost';
@@ -36,6 +36,6 @@ export async function versionOf(node: ItemNode | VersionNode, services: ApsServi
 
 export async function requireSignedIn(ctx: TransferCommandContext): Promise<ApsServices | undefined> {
   const services = ctx.services();
-  if (!services) await ctx.prompts().notify('warning', 'Sign in to APS first (the APS view offers both ways).');
+  if (!services) await ctx.prompts().notify('warning', vscode.l10n.t('Sign in to APS first (the APS view offers both ways).'));
   return services;
 }

@@ -4,7 +4,7 @@ import type { ExtensionLog } from '../log/logChannel';
 import type { HubsModel } from '../tree/hubsModel';
 import type { HubsData } from '../tree/hubsData';
 import { isContainer, type ContainerNode, type ErrorNode, type FolderNode, type LoadMoreNode, type TreeNode } from '../tree/nodes';
-import { parseRevealInput, resolveRevealTarget } from '../tree/revealResolver';
+import { parseRevealInput, resolveRevealTarget, RevealNotFound } from '../tree/revealResolver';
 import { entityWebLink } from '../tree/treeItems';
 import type { Prompts } from '../ui/prompts';
 import { reportFailure } from './errors';
@@ -27,15 +27,26 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
       const target = selected(node);
       model.refresh(target && isContainer(target) ? target : undefined);
     }),
-    vscode.commands.registerCommand('apsExplorer.loadMore', (node: LoadMoreNode) => loading(() => model.loadMore(node.parent))),
-    vscode.commands.registerCommand('apsExplorer.loadAll', (node: LoadMoreNode | ContainerNode) => loading(() => model.loadAll(node.kind === 'loadMore' ? node.parent : node))),
-    vscode.commands.registerCommand('apsExplorer.retry', (node: ErrorNode) => model.refresh(node.parent)),
+    // From a keybinding there is no node argument: these fall back to the tree selection.
+    vscode.commands.registerCommand('apsExplorer.loadMore', (node?: LoadMoreNode) => {
+      const target = selected(node);
+      if (target?.kind === 'loadMore') return loading(() => model.loadMore(target.parent));
+    }),
+    vscode.commands.registerCommand('apsExplorer.loadAll', (node?: LoadMoreNode | ContainerNode) => {
+      const target = selected(node);
+      if (target?.kind === 'loadMore') return loading(() => model.loadAll(target.parent));
+      if (target && isContainer(target)) return loading(() => model.loadAll(target));
+    }),
+    vscode.commands.registerCommand('apsExplorer.retry', (node?: ErrorNode) => {
+      const target = selected(node);
+      if (target?.kind === 'error') model.refresh(target.parent);
+    }),
     vscode.commands.registerCommand('apsExplorer.filterFolder', async (node?: FolderNode) => {
       const folder = selected(node);
       if (folder?.kind !== 'folder') return;
       const text = await ctx.prompts().inputBox({
-        title: `Filter ${folder.folder.name}`,
-        prompt: 'Show entries whose name contains (empty clears the filter)',
+        title: vscode.l10n.t('Filter {0}', folder.folder.name),
+        prompt: vscode.l10n.t('Show entries whose name contains (empty clears the filter)'),
         value: model.filterOf(folder) ?? '',
       });
       if (text === undefined) return;
@@ -51,10 +62,10 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
       const text =
         input ??
         (await ui.inputBox({
-          title: 'Reveal in APS',
-          prompt: 'A hub, project, folder, item or version ID, or a BIM 360 / ACC web link',
+          title: vscode.l10n.t('Reveal in APS'),
+          prompt: vscode.l10n.t('A hub, project, folder, item or version ID, or a BIM 360 / ACC web link'),
           ignoreFocusOut: true,
-          validateInput: (value) => (!value.trim() || parseRevealInput(value) ? undefined : 'That is not an APS ID or a BIM 360 / ACC link.'),
+          validateInput: (value) => (!value.trim() || parseRevealInput(value) ? undefined : vscode.l10n.t('That is not an APS ID or a BIM 360 / ACC link.')),
         }));
       const target = text ? parseRevealInput(text) : undefined;
       const data = ctx.data();
@@ -66,7 +77,7 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
         await view.reveal(node, { select: true, focus: true, expand: node.kind !== 'version' ? 1 : false });
         return node.id;
       } catch (error) {
-        await reportFailure(ui, ctx.log, 'Could not reveal it', error);
+        await reportFailure(ui, ctx.log, vscode.l10n.t('Could not reveal it'), error instanceof RevealNotFound ? new Error(notFoundMessage(error)) : error);
         return undefined;
       }
     }),
@@ -74,6 +85,10 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
     vscode.commands.registerCommand('apsExplorer.copyUrn', (node?: TreeNode) => copy(selected(node), urnOf)),
     vscode.commands.registerCommand('apsExplorer.copyWebLink', (node?: TreeNode) => copy(selected(node), entityWebLink)),
   ];
+}
+
+function notFoundMessage(error: RevealNotFound): string {
+  return error.projectId ? vscode.l10n.t('No hub you can see has the project {0}.', error.projectId) : vscode.l10n.t('None of your projects has that ID.');
 }
 
 async function copy(node: TreeNode | undefined, pick: (node: TreeNode) => string | undefined): Promise<string | undefined> {

@@ -55,10 +55,12 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
     await this.ready;
     const ref = this.ref(uri);
     const version = await this.version(uri);
-    if (!version.storage) throw vscode.FileSystemError.Unavailable(`"${ref.name}" has no file of its own (it is a sheet). Use "APS: Export as PDF".`);
+    if (!version.storage) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('"{0}" has no file of its own (it is a sheet). Use "APS: Export as PDF".', ref.name));
     const size = version.storageSize ?? 0;
     if (size > OPEN_SIZE_CAP) {
-      throw vscode.FileSystemError.Unavailable(`"${ref.name}" is ${formatBytes(size)}; files above ${formatBytes(OPEN_SIZE_CAP)} do not open in the editor. Use "APS: Download" to save it into the workspace.`);
+      throw vscode.FileSystemError.Unavailable(
+        vscode.l10n.t('"{0}" is {1}; files above {2} do not open in the editor. Use "APS: Download" to save it into the workspace.', ref.name, formatBytes(size), formatBytes(OPEN_SIZE_CAP)),
+      );
     }
     const bytes = await this.fetch(version, ref);
     this.contents.set(key, bytes);
@@ -113,7 +115,7 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
       await this.engine.download(services.objectSource(version.storage!), target, { root: this.scratchFolder, conflict: 'overwrite', deleteOnCancel: true });
       return new Uint8Array(await fsp.readFile(target));
     } catch (error) {
-      throw vscode.FileSystemError.Unavailable(`Could not open "${ref.name}": ${failureReason(error)}`);
+      throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Could not open "{0}": {1}', ref.name, failureReason(error)));
     } finally {
       await fsp.rm(target, { force: true }).catch(() => undefined);
     }
@@ -127,13 +129,13 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
 
   private requireServices(): ApsServices {
     const services = this.services();
-    if (!services) throw vscode.FileSystemError.Unavailable('Sign in to APS to open this file.');
+    if (!services) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('Sign in to APS to open this file.'));
     return services;
   }
 }
 
 function readOnly(): vscode.FileSystemError {
-  return vscode.FileSystemError.NoPermissions('APS files are read-only here. Download them to edit a copy.');
+  return vscode.FileSystemError.NoPermissions(vscode.l10n.t('APS files are read-only here. Download them to edit a copy.'));
 }
 
 function asFileSystemError(error: unknown, uri: vscode.Uri): Error {

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { Accounts } from '../auth/accounts';
 import { readSettings } from '../config/settings';
 import type { DataManagementClient } from '../core/dm/dataManagement';
@@ -35,6 +36,6 @@ export function apsServices(accounts: Accounts): ApsServices | undefined {
 
 export function requireServices(accounts: Accounts): ApsServices {
   const services = apsServices(accounts);
-  if (!services) throw new ApsError({ kind: 'auth', code: 'NOT_SIGNED_IN', message: 'Not signed in', userMessage: 'Sign in to Autodesk to continue.' });
+  if (!services) throw new ApsError({ kind: 'auth', code: 'NOT_SIGNED_IN', message: 'Not signed in', userMessage: vscode.l10n.t('Sign in to Autodesk to continue.') });
   return services;
 }

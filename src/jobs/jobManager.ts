@@ -87,7 +87,7 @@ export class JobManager implements vscode.Disposable {
   }
 
   start(kind: JobKind, title: string, plan: JobPlan, target?: string): JobRecord {
-    const record: JobRecord = { id: randomUUID(), kind, title, state: 'queued', detail: 'queued', createdAt: Date.now(), plan, ...(target ? { target } : {}) };
+    const record: JobRecord = { id: randomUUID(), kind, title, state: 'queued', detail: vscode.l10n.t('queued'), createdAt: Date.now(), plan, ...(target ? { target } : {}) };
     this.records.unshift(record);
     this.changed.fire(undefined);
     void this.save();
@@ -108,7 +108,7 @@ export class JobManager implements vscode.Disposable {
     for (const record of this.records) {
       if (!isActive(record.state) || this.running.has(record.id)) continue;
       this.deps.log.info(`Resuming "${record.title}" after a reload`);
-      record.detail = 'resuming';
+      record.detail = vscode.l10n.t('resuming');
       this.run(record);
     }
   }
@@ -124,7 +124,7 @@ export class JobManager implements vscode.Disposable {
     if (record.plan.kind === 'download') {
       for (const file of record.plan.files ?? []) if (file.state === 'failed') file.state = 'pending';
     }
-    Object.assign(record, { state: 'queued', detail: 'queued', error: undefined, failures: undefined, progress: undefined, finishedAt: undefined });
+    Object.assign(record, { state: 'queued', detail: vscode.l10n.t('queued'), error: undefined, failures: undefined, progress: undefined, finishedAt: undefined });
     this.records.splice(this.records.indexOf(record), 1);
     this.records.unshift(record);
     this.changed.fire(undefined);
@@ -195,15 +195,16 @@ export class JobManager implements vscode.Disposable {
           if (this.stopping) return;
           if (abort.signal.aborted || error instanceof JobDeclined) {
             this.finish(record, 'cancelled', record.target);
-            record.detail = 'cancelled';
+            record.detail = vscode.l10n.t('cancelled');
             this.deps.log.info(`"${record.title}" was cancelled`);
           } else {
             this.finish(record, 'failed', record.target);
             record.error = failureReason(error);
             record.detail = record.error;
             this.deps.log.error(`${record.title} failed`, failureDetail(error));
-            void this.deps.prompts().notify('error', `${record.title} failed: ${record.error}`, 'Show Log').then((choice) => {
-              if (choice === 'Show Log') this.deps.log.show();
+            const showLog = vscode.l10n.t('Show Log');
+            void this.deps.prompts().notify('error', vscode.l10n.t('{0} failed: {1}', record.title, record.error), showLog).then((choice) => {
+              if (choice === showLog) this.deps.log.show();
             });
           }
         }
@@ -227,17 +228,22 @@ export class JobManager implements vscode.Disposable {
 
   private announce(record: JobRecord, outcome: JobOutcome): void {
     const failures = record.failures ?? [];
-    record.detail = failures.length ? `finished, ${failures.length} failed` : 'finished';
+    record.detail = failures.length ? vscode.l10n.t('finished, {0} failed', failures.length) : vscode.l10n.t('finished');
     this.deps.log.info(outcome.message);
     const target = record.target;
-    const buttons = failures.length ? ['Show Log', 'Reveal in Explorer'] : target ? ['Open', 'Reveal in Explorer'] : [];
+    const [showLog, open, reveal] = [vscode.l10n.t('Show Log'), vscode.l10n.t('Open'), vscode.l10n.t('Reveal in Explorer')];
+    const buttons = failures.length ? [showLog, reveal] : target ? [open, reveal] : [];
     const listed = failures.slice(0, 3).map((failure) => `${failure.name} (${failure.reason})`).join('; ');
-    const more = failures.length > 3 ? ` and ${failures.length - 3} more` : '';
-    const message = failures.length ? `${outcome.message} ${failures.length} failed: ${listed}${more}.` : outcome.message;
+    const message =
+      failures.length > 3
+        ? vscode.l10n.t('{0} {1} failed: {2} and {3} more.', outcome.message, failures.length, listed, failures.length - 3)
+        : failures.length
+          ? vscode.l10n.t('{0} {1} failed: {2}.', outcome.message, failures.length, listed)
+          : outcome.message;
     void this.deps.prompts().notify(failures.length ? 'warning' : 'info', message, ...buttons).then((choice) => {
-      if (choice === 'Show Log') this.deps.log.show();
-      else if (choice === 'Open' && target) void this.deps.open(target);
-      else if (choice === 'Reveal in Explorer' && target) void this.deps.reveal(target);
+      if (choice === showLog) this.deps.log.show();
+      else if (choice === open && target) void this.deps.open(target);
+      else if (choice === reveal && target) void this.deps.reveal(target);
     });
   }
 

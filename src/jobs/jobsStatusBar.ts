@@ -8,7 +8,7 @@ export class JobsStatusBar implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly jobs: JobsHost) {
-    this.item.name = 'APS Jobs';
+    this.item.name = vscode.l10n.t('APS Jobs');
     this.item.command = 'apsExplorer.jobs.focus';
     this.subscription = jobs.onDidChange(() => this.render());
     this.render();
@@ -23,8 +23,8 @@ export class JobsStatusBar implements vscode.Disposable {
     const total = active.reduce((sum, job) => sum + (job.progress?.totalBytes ?? 0), 0);
     const done = active.reduce((sum, job) => sum + (job.progress?.doneBytes ?? 0), 0);
     const percent = total > 0 ? ` ${Math.floor((done / total) * 100)}%` : '';
-    this.item.text = `$(sync~spin) APS ${active.length === 1 ? '1 job' : `${active.length} jobs`}${percent}`;
-    this.item.tooltip = active.map((job) => `${job.title}: ${job.detail}`).join('\n');
+    this.item.text = `$(sync~spin) ${active.length === 1 ? vscode.l10n.t('APS 1 job') : vscode.l10n.t('APS {0} jobs', active.length)}${percent}`;
+    this.item.tooltip = active.map((job) => vscode.l10n.t('{0}: {1}', job.title, job.detail)).join('\n');
     this.item.show();
   }
 

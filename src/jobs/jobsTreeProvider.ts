@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { formatBytes, md } from '../tree/format';
 import { isActive, type FileFailure, type JobRecord, type JobState } from './jobRecord';
 import type { JobsHost } from './jobsHost';
-import { percentOf } from './progressText';
+import { percentOf, stateLabel } from './progressText';
 
 export interface FailureNode {
   kind: 'failure';
@@ -76,20 +76,20 @@ function jobItem(job: JobRecord, running: boolean): vscode.TreeItem {
   if (job.target) flags.push('revealable');
   item.contextValue = flags.join(' ');
   item.tooltip = tooltip(job);
-  if (job.state === 'finished' && job.target) item.command = { command: 'apsExplorer.jobs.open', title: 'Open', arguments: [job] };
+  if (job.state === 'finished' && job.target) item.command = { command: 'apsExplorer.jobs.open', title: vscode.l10n.t('Open'), arguments: [job] };
   return item;
 }
 
 function tooltip(job: JobRecord): vscode.MarkdownString {
   const rows: Array<[string, string | undefined]> = [
-    ['State', job.state],
-    ['Now', job.detail],
-    ['Size', job.progress?.totalBytes ? `${formatBytes(job.progress.doneBytes)} of ${formatBytes(job.progress.totalBytes)}` : undefined],
-    ['Files', job.progress?.files && job.progress.files.total > 1 ? `${job.progress.files.finished} of ${job.progress.files.total}` : undefined],
-    ['Target', job.target],
-    ['Error', job.error],
-    ['Started', new Date(job.createdAt).toLocaleString()],
-    ['Finished', job.finishedAt ? new Date(job.finishedAt).toLocaleString() : undefined],
+    [vscode.l10n.t('State'), stateLabel(job.state)],
+    [vscode.l10n.t('Now'), job.detail],
+    [vscode.l10n.t('Size'), job.progress?.totalBytes ? vscode.l10n.t('{0} of {1}', formatBytes(job.progress.doneBytes), formatBytes(job.progress.totalBytes)) : undefined],
+    [vscode.l10n.t('Files'), job.progress?.files && job.progress.files.total > 1 ? vscode.l10n.t('{0} of {1}', job.progress.files.finished, job.progress.files.total) : undefined],
+    [vscode.l10n.t('Target'), job.target],
+    [vscode.l10n.t('Error'), job.error],
+    [vscode.l10n.t('Started'), new Date(job.createdAt).toLocaleString()],
+    [vscode.l10n.t('Finished'), job.finishedAt ? new Date(job.finishedAt).toLocaleString() : undefined],
   ];
   const body = rows.filter(([, value]) => value).map(([name, value]) => `| ${name} | ${md(value)} |`);
   return new vscode.MarkdownString(`**${md(job.title)}**\n\n| | |\n|---|---|\n${body.join('\n')}`);

@@ -1,22 +1,32 @@
+import * as vscode from 'vscode';
 import { formatBytes } from '../tree/format';
 import type { JobProgress, JobState } from './jobRecord';
 
-export const STATE_LABELS: Record<JobState, string> = {
-  queued: 'queued',
-  processing: 'processing',
-  downloading: 'downloading',
-  finished: 'finished',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
+/** A job state as the Jobs view says it. */
+export function stateLabel(state: JobState): string {
+  switch (state) {
+    case 'queued':
+      return vscode.l10n.t('queued');
+    case 'processing':
+      return vscode.l10n.t('processing');
+    case 'downloading':
+      return vscode.l10n.t('downloading');
+    case 'finished':
+      return vscode.l10n.t('finished');
+    case 'failed':
+      return vscode.l10n.t('failed');
+    case 'cancelled':
+      return vscode.l10n.t('cancelled');
+  }
+}
 
 /** "3 of 4 files · 1.2/3.4 MiB · 2.0 MiB/s · 1s left" */
 export function transferText(progress: JobProgress): string {
   const parts: string[] = [];
-  if (progress.files && progress.files.total > 1) parts.push(`${progress.files.finished} of ${progress.files.total} files`);
-  parts.push(progress.totalBytes ? `${formatBytes(progress.doneBytes)} of ${formatBytes(progress.totalBytes)}` : formatBytes(progress.doneBytes));
-  if (progress.bytesPerSecond > 0) parts.push(`${formatBytes(progress.bytesPerSecond)}/s`);
-  if (progress.etaSeconds !== undefined && progress.bytesPerSecond > 0) parts.push(`${duration(progress.etaSeconds)} left`);
+  if (progress.files && progress.files.total > 1) parts.push(vscode.l10n.t('{0} of {1} files', progress.files.finished, progress.files.total));
+  parts.push(progress.totalBytes ? vscode.l10n.t('{0} of {1}', formatBytes(progress.doneBytes), formatBytes(progress.totalBytes)) : formatBytes(progress.doneBytes));
+  if (progress.bytesPerSecond > 0) parts.push(vscode.l10n.t('{0}/s', formatBytes(progress.bytesPerSecond)));
+  if (progress.etaSeconds !== undefined && progress.bytesPerSecond > 0) parts.push(vscode.l10n.t('{0} left', duration(progress.etaSeconds)));
   return parts.join(' · ');
 }
 
@@ -27,7 +37,7 @@ export function percentOf(progress: JobProgress | undefined): number | undefined
 
 function duration(seconds: number): string {
   const s = Math.max(1, Math.ceil(seconds));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s < 60) return vscode.l10n.t('{0}s', s);
+  if (s < 3600) return vscode.l10n.t('{0}m {1}s', Math.floor(s / 60), String(s % 60).padStart(2, '0'));
+  return vscode.l10n.t('{0}h {1}m', Math.floor(s / 3600), String(Math.floor((s % 3600) / 60)).padStart(2, '0'));
 }

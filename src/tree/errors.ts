@@ -6,10 +6,5 @@ export function toApsError(error: unknown): ApsError {
   return new ApsError({ kind: 'protocol', message, userMessage: message, cause: error });
 }
 
-/** What the error node says, and what its action does. */
-export function describeTreeError(error: ApsError): { label: string; action: 'signIn' | 'retry' } {
-  if (error.kind === 'auth' || error.status === 401) return { label: 'Signed out or session expired: sign in again', action: 'signIn' };
-  if (error.status === 403) return { label: `No access: ${error.userMessage}`, action: 'retry' };
-  if (error.kind === 'network' || error.kind === 'timeout') return { label: `Offline or APS unreachable: ${error.userMessage}`, action: 'retry' };
-  return { label: error.userMessage, action: 'retry' };
-}
+// What an error node says lives in treeItems.ts (describeTreeError): this module stays free of the
+// vscode API, so the tree model that uses it can be unit-tested outside the editor.

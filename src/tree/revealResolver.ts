@@ -13,6 +13,16 @@ export interface RevealTarget {
   versionId?: string;
 }
 
+/**
+ * Nothing the user can see has the pasted ID. The message is English because this module stays free of
+ * the vscode API (unit tests run it outside the editor); the commands layer shows a localized one.
+ */
+export class RevealNotFound extends Error {
+  constructor(readonly projectId?: string) {
+    super(projectId ? `No hub you can see has the project ${projectId}.` : 'None of your projects has that ID.');
+  }
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseRevealInput(input: string): RevealTarget | undefined {
@@ -70,7 +80,7 @@ async function locateProject(data: HubsData, hubs: readonly Hub[], projectId: st
       if (!isMissing(error)) throw error;
     }
   }
-  throw new Error(`No hub you can see has the project ${projectId}.`);
+  throw new RevealNotFound(projectId);
 }
 
 async function locateByEntity(data: HubsData, hubs: readonly Hub[], target: RevealTarget, signal?: AbortSignal): Promise<{ hub: Hub; project: Project }> {
@@ -87,7 +97,7 @@ async function locateByEntity(data: HubsData, hubs: readonly Hub[], target: Reve
       }
     }
   }
-  throw new Error('None of your projects has that ID.');
+  throw new RevealNotFound();
 }
 
 function isMissing(error: unknown): boolean {

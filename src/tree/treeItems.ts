@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { HubKind } from '../core/dm/models';
-import { describeTreeError } from './errors';
+import type { ApsError } from '../core/http/apsError';
 import { formatBytes, formatDate, md } from './format';
 import type { FolderNode, HubNode, ItemNode, ProjectNode, TreeNode, VersionNode } from './nodes';
 
 const HUB_ICONS: Record<HubKind, string> = { personal: 'account', fusion: 'symbol-constructor', bim360: 'organization', acc: 'briefcase', unknown: 'globe' };
 // APS gives BIM 360 and ACC accounts the same hub type; their projects tell them apart.
-const HUB_LABELS: Record<HubKind, string> = { personal: 'Personal', fusion: 'Fusion', bim360: 'BIM 360 / ACC', acc: 'ACC', unknown: '' };
+const hubLabels = (): Record<HubKind, string> => ({ personal: vscode.l10n.t('Personal'), fusion: 'Fusion', bim360: 'BIM 360 / ACC', acc: 'ACC', unknown: '' });
 const PROJECT_ICONS = { bim360: 'project', acc: 'layers', fusion: 'symbol-structure' } as const;
 const PROJECT_LABELS = { bim360: 'BIM 360', acc: 'ACC', fusion: 'Fusion' } as const;
 
@@ -35,14 +35,14 @@ function render(node: TreeNode, filter: string | undefined): vscode.TreeItem {
   const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
   switch (node.kind) {
     case 'hub':
-      return withTooltip(new vscode.TreeItem(node.hub.name, Collapsed), icon(HUB_ICONS[node.hub.kind]), HUB_LABELS[node.hub.kind], hubTooltip(node));
+      return withTooltip(new vscode.TreeItem(node.hub.name, Collapsed), icon(HUB_ICONS[node.hub.kind]), hubLabels()[node.hub.kind], hubTooltip(node));
     case 'project':
       return withTooltip(new vscode.TreeItem(node.project.name, Collapsed), icon(PROJECT_ICONS[node.project.kind]), PROJECT_LABELS[node.project.kind], projectTooltip(node));
     case 'folder': {
       const item = new vscode.TreeItem(node.folder.name, Collapsed);
       item.resourceUri = vscode.Uri.from({ scheme: 'aps-tree', path: `/${node.folder.name}` });
       item.iconPath = vscode.ThemeIcon.Folder;
-      item.description = filter ? `filter: ${filter}` : node.folder.folderType === 'plan' ? 'Plans' : undefined;
+      item.description = filter ? vscode.l10n.t('filter: {0}', filter) : node.folder.folderType === 'plan' ? vscode.l10n.t('Plans') : undefined;
       item.tooltip = folderTooltip(node);
       return item;
     }
@@ -51,42 +51,54 @@ function render(node: TreeNode, filter: string | undefined): vscode.TreeItem {
       item.resourceUri = vscode.Uri.from({ scheme: 'aps-tree', path: `/${node.item.name}` });
       item.iconPath = vscode.ThemeIcon.File;
       const tip = node.item.tip;
-      item.description = [formatBytes(tip?.storageSize), tip?.versionNumber ? `v${tip.versionNumber}` : ''].filter(Boolean).join(' · ');
+      item.description = [formatBytes(tip?.storageSize), tip?.versionNumber ? vscode.l10n.t('v{0}', tip.versionNumber) : ''].filter(Boolean).join(' · ');
       item.tooltip = itemTooltip(node);
       return item;
     }
     case 'version': {
       const version = node.version;
-      const item = new vscode.TreeItem(`v${version.versionNumber ?? '?'}`, vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(vscode.l10n.t('v{0}', version.versionNumber ?? '?'), vscode.TreeItemCollapsibleState.None);
       item.iconPath = icon(node.isTip ? 'circle-filled' : 'circle-outline');
-      item.description = [node.isTip ? 'latest' : '', formatBytes(version.storageSize), formatDate(version.lastModifiedTime ?? version.createTime), version.lastModifiedUserName ?? version.createUserName]
+      item.description = [node.isTip ? vscode.l10n.t('latest') : '', formatBytes(version.storageSize), formatDate(version.lastModifiedTime ?? version.createTime), version.lastModifiedUserName ?? version.createUserName]
         .filter(Boolean)
         .join(' · ');
       item.tooltip = versionTooltip(node);
       return item;
     }
     case 'loadMore': {
-      const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
       item.iconPath = icon('more');
-      item.description = `${node.loaded} loaded`;
-      item.tooltip = 'Load the next page. Right-click for "Load All".';
-      item.command = { command: 'apsExplorer.loadMore', title: 'Load More', arguments: [node] };
+      item.description = vscode.l10n.t('{0} loaded', node.loaded);
+      item.tooltip = vscode.l10n.t('Load the next page. Right-click for "Load All".');
+      item.command = { command: 'apsExplorer.loadMore', title: vscode.l10n.t('Load More'), arguments: [node] };
       return item;
     }
     case 'error': {
       const { label, action } = describeTreeError(node.error);
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
       item.iconPath = icon('error', 'errorForeground');
-      item.tooltip = new vscode.MarkdownString(`**${md(node.error.userMessage)}**\n\n${md(node.error.status ? `HTTP ${node.error.status}` : node.error.kind)}${node.error.requestId ? ` · request ${md(node.error.requestId)}` : ''}\n\nClick to ${action === 'signIn' ? 'sign in again' : 'retry'}.`);
-      item.command = action === 'signIn' ? { command: 'apsExplorer.signIn', title: 'Sign In' } : { command: 'apsExplorer.retry', title: 'Retry', arguments: [node] };
+      const status = md(node.error.status ? `HTTP ${node.error.status}` : node.error.kind);
+      const request = node.error.requestId ? ` · ${vscode.l10n.t('request {0}', md(node.error.requestId))}` : '';
+      const click = action === 'signIn' ? vscode.l10n.t('Click to sign in again.') : vscode.l10n.t('Click to retry.');
+      item.tooltip = new vscode.MarkdownString(`**${md(node.error.userMessage)}**\n\n${status}${request}\n\n${click}`);
+      item.command = action === 'signIn' ? { command: 'apsExplorer.signIn', title: vscode.l10n.t('Sign In') } : { command: 'apsExplorer.retry', title: vscode.l10n.t('Retry'), arguments: [node] };
       return item;
     }
     case 'empty': {
-      const item = new vscode.TreeItem(node.filtered ? 'No names match the filter' : node.parent.kind === 'folder' ? 'Empty folder' : 'Nothing here', vscode.TreeItemCollapsibleState.None);
+      const label = node.filtered ? vscode.l10n.t('No names match the filter') : node.parent.kind === 'folder' ? vscode.l10n.t('Empty folder') : vscode.l10n.t('Nothing here');
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
       item.iconPath = icon('info');
       return item;
     }
   }
+}
+
+/** What the error node says, and what its action does. */
+export function describeTreeError(error: ApsError): { label: string; action: 'signIn' | 'retry' } {
+  if (error.kind === 'auth' || error.status === 401) return { label: vscode.l10n.t('Signed out or session expired: sign in again'), action: 'signIn' };
+  if (error.status === 403) return { label: vscode.l10n.t('No access: {0}', error.userMessage), action: 'retry' };
+  if (error.kind === 'network' || error.kind === 'timeout') return { label: vscode.l10n.t('Offline or APS unreachable: {0}', error.userMessage), action: 'retry' };
+  return { label: error.userMessage, action: 'retry' };
 }
 
 function icon(id: string, color?: string): vscode.ThemeIcon {
@@ -108,49 +120,59 @@ function table(title: string, rows: Array<[string, string | number | undefined]>
 const code = (text: string | undefined) => (text ? `\`${text.replace(/`/g, "'")}\`` : undefined);
 
 function hubTooltip({ hub }: HubNode): vscode.MarkdownString {
-  return table(hub.name, [['Kind', HUB_LABELS[hub.kind] || hub.extensionType], ['Hub ID', code(hub.id)], ['Region', hub.region]]);
+  return table(hub.name, [
+    [vscode.l10n.t('Kind'), hubLabels()[hub.kind] || hub.extensionType],
+    [vscode.l10n.t('Hub ID'), code(hub.id)],
+    [vscode.l10n.t('Region'), hub.region],
+  ]);
 }
 
 function projectTooltip({ project, hub }: ProjectNode): vscode.MarkdownString {
-  return table(project.name, [['Type', PROJECT_LABELS[project.kind]], ['Project ID', code(project.id)], ['Hub', md(hub.name)], ['Root folder', code(project.rootFolderId)]]);
+  return table(project.name, [
+    [vscode.l10n.t('Type'), PROJECT_LABELS[project.kind]],
+    [vscode.l10n.t('Project ID'), code(project.id)],
+    [vscode.l10n.t('Hub'), md(hub.name)],
+    [vscode.l10n.t('Root folder'), code(project.rootFolderId)],
+  ]);
 }
 
 function folderTooltip({ folder }: FolderNode): vscode.MarkdownString {
   return table(folder.name, [
-    ['Folder ID', code(folder.id)],
-    ['Items', folder.objectCount],
-    ['Modified', md(formatDate(folder.lastModifiedTime))],
-    ['By', md(folder.lastModifiedUserName)],
-    ['Created', md(formatDate(folder.createTime))],
+    [vscode.l10n.t('Folder ID'), code(folder.id)],
+    [vscode.l10n.t('Items'), folder.objectCount],
+    [vscode.l10n.t('Modified'), md(formatDate(folder.lastModifiedTime))],
+    [vscode.l10n.t('By'), md(folder.lastModifiedUserName)],
+    [vscode.l10n.t('Created'), md(formatDate(folder.createTime))],
   ]);
 }
 
 function itemTooltip({ item }: ItemNode): vscode.MarkdownString {
   const tip = item.tip;
   return table(item.name, [
-    ['Item ID', code(item.id)],
-    ['Latest version', tip?.versionNumber],
-    ['Size', formatBytes(tip?.storageSize)],
-    ['Type', md(tip?.fileType ?? tip?.mimeType)],
-    ['Modified', md(formatDate(item.lastModifiedTime))],
-    ['By', md(item.lastModifiedUserName)],
-    ['Created', md(formatDate(item.createTime))],
-    ['Created by', md(item.createUserName)],
+    [vscode.l10n.t('Item ID'), code(item.id)],
+    [vscode.l10n.t('Latest version'), tip?.versionNumber],
+    [vscode.l10n.t('Size'), formatBytes(tip?.storageSize)],
+    [vscode.l10n.t('Type'), md(tip?.fileType ?? tip?.mimeType)],
+    [vscode.l10n.t('Modified'), md(formatDate(item.lastModifiedTime))],
+    [vscode.l10n.t('By'), md(item.lastModifiedUserName)],
+    [vscode.l10n.t('Created'), md(formatDate(item.createTime))],
+    [vscode.l10n.t('Created by'), md(item.createUserName)],
   ]);
 }
 
 function versionTooltip({ version, item, isTip }: VersionNode): vscode.MarkdownString {
-  return table(`${item.name} v${version.versionNumber ?? '?'}${isTip ? ' (latest)' : ''}`, [
-    ['Version ID', code(version.id)],
-    ['File name', md(version.name)],
-    ['Size', formatBytes(version.storageSize)],
-    ['MIME type', md(version.mimeType)],
-    ['Process state', md(version.processState)],
-    ['Created', md(formatDate(version.createTime))],
-    ['Created by', md(version.createUserName)],
-    ['Modified', md(formatDate(version.lastModifiedTime))],
-    ['Modified by', md(version.lastModifiedUserName)],
-    ['Storage', code(version.storageUrn)],
+  const number = version.versionNumber ?? '?';
+  return table(isTip ? vscode.l10n.t('{0} v{1} (latest)', item.name, number) : vscode.l10n.t('{0} v{1}', item.name, number), [
+    [vscode.l10n.t('Version ID'), code(version.id)],
+    [vscode.l10n.t('File name'), md(version.name)],
+    [vscode.l10n.t('Size'), formatBytes(version.storageSize)],
+    [vscode.l10n.t('MIME type'), md(version.mimeType)],
+    [vscode.l10n.t('Process state'), md(version.processState)],
+    [vscode.l10n.t('Created'), md(formatDate(version.createTime))],
+    [vscode.l10n.t('Created by'), md(version.createUserName)],
+    [vscode.l10n.t('Modified'), md(formatDate(version.lastModifiedTime))],
+    [vscode.l10n.t('Modified by'), md(version.lastModifiedUserName)],
+    [vscode.l10n.t('Storage'), code(version.storageUrn)],
   ]);
 }
 

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import { chooseTarget, nodeFs } from '../core/transfer';
 import type { ConflictPolicy } from '../core/transfer/types';
 import type { TargetRoot } from '../jobs/jobRecord';
@@ -9,7 +10,13 @@ export interface ResolvedTarget {
   skip: boolean;
 }
 
-const CHOICES: Record<string, ConflictPolicy> = { Overwrite: 'overwrite', Skip: 'skip', 'Keep Both': 'keepBoth' };
+/** The question's buttons (localized titles) and the policy each one picks. */
+const choices = () =>
+  new Map<string, ConflictPolicy>([
+    [vscode.l10n.t('Overwrite'), 'overwrite'],
+    [vscode.l10n.t('Skip'), 'skip'],
+    [vscode.l10n.t('Keep Both'), 'keepBoth'],
+  ]);
 
 /**
  * Applies the conflict policy to files that already exist, asking once (for all of them) when the
@@ -21,13 +28,21 @@ export async function resolveConflicts(targets: readonly string[], where: Target
   let policy: ConflictPolicy = where.conflictPolicy === 'ask' ? 'overwrite' : where.conflictPolicy;
   if (where.conflictPolicy === 'ask' && existing.size > 0) {
     const [first] = existing;
+    const byAnswer = choices();
+    const inFolder = path.relative(where.folder, path.dirname(first));
+    const underFolder = path.relative(where.folder, where.root);
     const message =
       existing.size === 1
-        ? `"${path.basename(first)}" already exists in ${path.relative(where.folder, path.dirname(first)) || 'the workspace folder'}.`
-        : `${existing.size} of ${targets.length} files already exist under ${path.relative(where.folder, where.root) || 'the workspace folder'}.`;
-    const answer = await prompts.warning(message, { modal: true, detail: 'Overwrite them, skip them, or keep both (the new file gets a numbered name)?' }, ...Object.keys(CHOICES));
-    if (!answer || !CHOICES[answer]) return undefined;
-    policy = CHOICES[answer];
+        ? inFolder
+          ? vscode.l10n.t('"{0}" already exists in {1}.', path.basename(first), inFolder)
+          : vscode.l10n.t('"{0}" already exists in the workspace folder.', path.basename(first))
+        : underFolder
+          ? vscode.l10n.t('{0} of {1} files already exist under {2}.', existing.size, targets.length, underFolder)
+          : vscode.l10n.t('{0} of {1} files already exist under the workspace folder.', existing.size, targets.length);
+    const answer = await prompts.warning(message, { modal: true, detail: vscode.l10n.t('Overwrite them, skip them, or keep both (the new file gets a numbered name)?') }, ...byAnswer.keys());
+    const picked = answer === undefined ? undefined : byAnswer.get(answer);
+    if (!picked) return undefined;
+    policy = picked;
   }
   const resolved: ResolvedTarget[] = [];
   for (const target of targets) {

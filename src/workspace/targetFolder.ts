@@ -12,12 +12,13 @@ import type { Prompts } from '../ui/prompts';
  */
 export async function chooseTargetRoot(prompts: Prompts): Promise<TargetRoot | undefined> {
   if (!vscode.workspace.isTrusted) {
+    const manageTrust = vscode.l10n.t('Manage Workspace Trust');
     const choice = await prompts.notify(
       'warning',
-      'Downloads write files into the workspace, which is in Restricted Mode. Trust this workspace to download; browsing and opening files read-only work without it.',
-      'Manage Workspace Trust',
+      vscode.l10n.t('Downloads write files into the workspace, which is in Restricted Mode. Trust this workspace to download; browsing and opening files read-only work without it.'),
+      manageTrust,
     );
-    if (choice === 'Manage Workspace Trust') await vscode.commands.executeCommand('workbench.trust.manage');
+    if (choice === manageTrust) await vscode.commands.executeCommand('workbench.trust.manage');
     return undefined;
   }
   const folder = await chooseFolder(prompts);
@@ -25,7 +26,10 @@ export async function chooseTargetRoot(prompts: Prompts): Promise<TargetRoot | u
   const settings = readSettings(folder);
   const root = path.resolve(folder.fsPath, settings.downloadFolder);
   if (!isInside(folder.fsPath, root)) {
-    await prompts.notify('error', `The "apsExplorer.downloadFolder" setting (${settings.downloadFolder}) points outside ${folder.fsPath}. Downloads only go inside the folder you chose.`);
+    await prompts.notify(
+      'error',
+      vscode.l10n.t('The "apsExplorer.downloadFolder" setting ({0}) points outside {1}. Downloads only go inside the folder you chose.', settings.downloadFolder, folder.fsPath),
+    );
     return undefined;
   }
   return { folder: folder.fsPath, root, conflictPolicy: settings.conflictPolicy };
@@ -37,16 +41,18 @@ async function chooseFolder(prompts: Prompts): Promise<vscode.Uri | undefined> {
   if (folders.length > 1) {
     const picked = await prompts.quickPick(
       folders.map((folder) => ({ label: folder.name, description: folder.uri.fsPath, folder })),
-      { title: 'Download into which workspace folder?', placeHolder: 'Files go into this folder' },
+      { title: vscode.l10n.t('Download into which workspace folder?'), placeHolder: vscode.l10n.t('Files go into this folder') },
     );
     return picked?.folder.uri;
   }
-  const choice = await prompts.notify('warning', 'Downloads go into a workspace folder, and none is open. Open a folder, or choose one for this download.', 'Choose Folder…', 'Open Folder…');
-  if (choice === 'Open Folder…') {
+  const chooseFolder = vscode.l10n.t('Choose Folder…');
+  const openFolder = vscode.l10n.t('Open Folder…');
+  const choice = await prompts.notify('warning', vscode.l10n.t('Downloads go into a workspace folder, and none is open. Open a folder, or choose one for this download.'), chooseFolder, openFolder);
+  if (choice === openFolder) {
     await vscode.commands.executeCommand('workbench.action.files.openFolder');
     return undefined;
   }
-  if (choice !== 'Choose Folder…') return undefined;
-  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Download Here' });
+  if (choice !== chooseFolder) return undefined;
+  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Download Here') });
   return chosen?.[0];
 }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import { ApsError } from '../../core/http/apsError';
 import { pollUntilDone } from '../../core/jobs/poller';
 import type { DownloadJob } from '../../core/dm/models';
@@ -20,7 +21,9 @@ export function convertRunner(services: () => ApsServices, engine: TransferEngin
     if (!plan.storage) await convert(context, plan, aps, type);
     const task: FileTask = { name: path.basename(plan.target), storage: plan.storage, target: plan.target, state: 'pending' };
     await transferFiles(context, engine, plan.where, [task], [{ task, source: aps.objectSource(plan.storage!) }]);
-    return { message: `Converted to ${type}${plan.reused ? ' (an earlier conversion, reused)' : ''}: ${path.relative(plan.where.folder, plan.target)}.`, target: plan.target };
+    const where = path.relative(plan.where.folder, plan.target);
+    const message = plan.reused ? vscode.l10n.t('Converted to {0} (an earlier conversion, reused): {1}.', type, where) : vscode.l10n.t('Converted to {0}: {1}.', type, where);
+    return { message, target: plan.target };
   };
 }
 
@@ -28,7 +31,7 @@ async function convert(context: RunContext, plan: ConvertPlan, aps: ApsServices,
   const { dm } = aps;
   const { signal } = context;
   if (!plan.jobId) {
-    context.update({ state: 'queued', detail: `looking for an earlier ${type} conversion` });
+    context.update({ state: 'queued', detail: vscode.l10n.t('looking for an earlier {0} conversion', type) });
     const earlier = (await dm.listDownloads(plan.projectId, plan.versionId, { fileType: plan.fileType, signal })).find(
       (download) => download.storage && (download.fileType === undefined || download.fileType.toLowerCase() === plan.fileType.toLowerCase()),
     );
@@ -52,20 +55,20 @@ async function convert(context: RunContext, plan: ConvertPlan, aps: ApsServices,
         kind: 'job-failed',
         code: 'CONVERSION_FAILED',
         message: `Conversion of ${plan.versionId} to ${type} failed (job ${jobId})`,
-        userMessage: `Autodesk could not convert this file to ${type}.`,
+        userMessage: vscode.l10n.t('Autodesk could not convert this file to {0}.', type),
       }),
     onProgress: (job) => report(context, job, type),
     signal,
     what: `Conversion to ${type}`,
   });
   if (!finished.download?.storage) {
-    throw new ApsError({ kind: 'protocol', message: `Conversion job ${jobId} finished without a storage object`, userMessage: 'Autodesk finished the conversion but returned no file.' });
+    throw new ApsError({ kind: 'protocol', message: `Conversion job ${jobId} finished without a storage object`, userMessage: vscode.l10n.t('Autodesk finished the conversion but returned no file.') });
   }
   plan.storage = finished.download.storage;
   await context.savePlan();
 }
 
 function report(context: RunContext, job: DownloadJob, type: string): void {
-  if (job.status === 'queued') context.update({ state: 'queued', detail: `${type} conversion queued on Autodesk` });
-  else if (job.status === 'processing') context.update({ state: 'processing', detail: `${type} conversion processing on Autodesk` });
+  if (job.status === 'queued') context.update({ state: 'queued', detail: vscode.l10n.t('{0} conversion queued on Autodesk', type) });
+  else if (job.status === 'processing') context.update({ state: 'processing', detail: vscode.l10n.t('{0} conversion processing on Autodesk', type) });
 }

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import type { DataManagementClient } from '../../core/dm/dataManagement';
 import type { StorageLocation } from '../../core/dm/ids';
 import type { Version } from '../../core/dm/models';
@@ -36,17 +37,18 @@ export function downloadRunner(services: () => ApsServices, engine: TransferEngi
     const done = files.filter((task) => task.state === 'done').length;
     const skipped = files.filter((task) => task.state === 'skipped').length;
     const where = path.relative(plan.where.folder, context.record.target!) || '.';
-    const what = files.length === 1 ? `${path.basename(files[0].target)}` : `${done} of ${files.length} files`;
-    return { message: `Downloaded ${what} to ${where}.${skipped ? ` ${skipped} already there, skipped.` : ''}` };
+    const downloaded =
+      files.length === 1 ? vscode.l10n.t('Downloaded {0} to {1}.', path.basename(files[0].target), where) : vscode.l10n.t('Downloaded {0} of {1} files to {2}.', done, files.length, where);
+    return { message: skipped ? vscode.l10n.t('{0} {1} already there, skipped.', downloaded, skipped) : downloaded };
   };
 }
 
 async function planFiles(context: RunContext, plan: DownloadPlan, dm: DataManagementClient): Promise<void> {
-  context.update({ state: 'processing', detail: 'listing files' });
+  context.update({ state: 'processing', detail: vscode.l10n.t('listing files') });
   const listed: ListedFile[] = [];
   for (const entry of plan.entries) {
     listed.push(...(await expand(entry, dm, context)));
-    context.update({ detail: `listing files: ${listed.length} found` });
+    context.update({ detail: vscode.l10n.t('listing files: {0} found', listed.length) });
   }
   const claimed = new Set<string>();
   const targets = listed.map((file) => unclaimed(layoutPath(plan.where, file.project.name, file.folders, file.fileName), claimed));
@@ -90,7 +92,7 @@ async function walkFolder(dm: DataManagementClient, project: ProjectRef, folderI
     else if (entry.tip) into.push(fromVersion(project, folders, entry.tip, entry.name));
     else into.push(fromVersion(project, folders, await dm.getTip(project.id, entry.id, { signal: context.signal }), entry.name));
   }
-  context.update({ detail: `listing files: ${into.length} found` });
+  context.update({ detail: vscode.l10n.t('listing files: {0} found', into.length) });
   for (let index = 0; index < subfolders.length; index += FOLDER_LISTINGS_AT_ONCE) {
     await Promise.all(subfolders.slice(index, index + FOLDER_LISTINGS_AT_ONCE).map((sub) => walkFolder(dm, project, sub.id, sub.path, into, context)));
   }
@@ -105,7 +107,7 @@ function fileOf(project: ProjectRef, folders: string[], fileName: string, storag
     project,
     folders,
     fileName,
-    ...(storage ? { storage } : { missing: 'it has no file of its own (a sheet): use Export as PDF' }),
+    ...(storage ? { storage } : { missing: vscode.l10n.t('it has no file of its own (a sheet): use Export as PDF') }),
     ...(size !== undefined ? { size } : {}),
   };
 }

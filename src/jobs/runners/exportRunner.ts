@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
+import * as vscode from 'vscode';
 import { ApsError } from '../../core/http/apsError';
 import type { ExportJob } from '../../core/exports/exportTypes';
 import type { ExportResult, PdfExports } from '../../core/exports/pdfExports';
@@ -20,7 +21,7 @@ export function exportRunner(services: () => ApsServices, engine: TransferEngine
   return async (context) => {
     const plan = context.record.plan as ExportPlan;
     const aps = services();
-    context.update({ state: 'queued', detail: 'export requested' });
+    context.update({ state: 'queued', detail: vscode.l10n.t('export requested') });
     const result = await aps.exports.exportPdf(plan.project, plan.version, {
       ...plan.markups,
       ...(plan.project.projectType === 'ACC' && plan.version.name ? { outputFileName: stem(plan.version.name) } : {}),
@@ -33,15 +34,17 @@ export function exportRunner(services: () => ApsServices, engine: TransferEngine
     const task: FileTask = { name: path.basename(plan.target), target: plan.target, state: 'pending' };
     const source = exportSource(result, (signal) => freshUrl(aps.exports, result.job, signal), engine.dispatcher);
     await transferFiles(context, engine, plan.where, [task], [{ task, source }]);
-    const partial = result.job.failedFiles?.length ? ` ${result.job.failedFiles.length} file(s) could not be included.` : '';
-    return { message: `Exported as PDF: ${path.relative(plan.where.folder, plan.target)}.${partial}`, target: plan.target };
+    const where = path.relative(plan.where.folder, plan.target);
+    const left = result.job.failedFiles?.length;
+    const message = left ? vscode.l10n.t('Exported as PDF: {0}. {1} file(s) could not be included.', where, left) : vscode.l10n.t('Exported as PDF: {0}.', where);
+    return { message, target: plan.target };
   };
 }
 
 function report(context: RunContext, job: ExportJob): void {
   if (job.state !== 'pending') return;
   const queued = job.rawStatus === 'committed';
-  context.update({ state: queued ? 'queued' : 'processing', detail: `export ${queued ? 'queued' : 'processing'} on Autodesk` });
+  context.update({ state: queued ? 'queued' : 'processing', detail: queued ? vscode.l10n.t('export queued on Autodesk') : vscode.l10n.t('export processing on Autodesk') });
 }
 
 /** The export's file; resolving again (the URL expired) asks the export for a fresh signed URL. */
@@ -66,7 +69,7 @@ function exportSource(result: ExportResult, refresh: (signal: AbortSignal) => Pr
 
 async function freshUrl(exports: PdfExports, job: ExportJob, signal: AbortSignal): Promise<string> {
   const again = job.api === 'bim360-docs' ? await exports.bim360.get(job.projectId, job.versionId ?? '', job.id, { signal }) : await exports.acc.get(job.projectId, job.id, { signal });
-  if (!again.signedUrl) throw new ApsError({ kind: 'protocol', message: `Export ${job.id} has no signed URL any more`, userMessage: 'The export finished, but Autodesk no longer offers its file. Export again.' });
+  if (!again.signedUrl) throw new ApsError({ kind: 'protocol', message: `Export ${job.id} has no signed URL any more`, userMessage: vscode.l10n.t('The export finished, but Autodesk no longer offers its file. Export again.') });
   return again.signedUrl;
 }
 

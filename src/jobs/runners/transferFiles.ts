@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as vscode from 'vscode';
 import { readSettings } from '../../config/settings';
 import { nodeFs, partFilesFor, type TransferEngine } from '../../core/transfer';
 import type { BulkItem } from '../../core/transfer/bulk';
@@ -34,7 +35,7 @@ export async function transferFiles(context: RunContext, engine: TransferEngine,
     finished: all.filter((task) => task.state === 'done' || task.state === 'skipped').length,
     failed: all.filter((task) => task.state === 'failed').length,
   });
-  context.update({ state: 'downloading', detail: 'starting download' });
+  context.update({ state: 'downloading', detail: vscode.l10n.t('starting download') });
 
   const result = await engine.downloadMany(items, {
     root: where.root,
@@ -70,7 +71,7 @@ export async function transferFiles(context: RunContext, engine: TransferEngine,
       task.error = failureReason(file.error);
     } else task.state = 'pending';
   }
-  const failures = all.filter((task) => task.state === 'failed').map((task) => ({ name: task.name, reason: task.error ?? 'unknown error' }));
+  const failures = all.filter((task) => task.state === 'failed').map((task) => ({ name: task.name, reason: task.error ?? vscode.l10n.t('unknown error') }));
   context.update({ failures, progress: { doneBytes: all.filter((t) => t.state === 'done').reduce((sum, t) => sum + (t.size ?? 0), 0), bytesPerSecond: 0, files: counts() } });
   await context.savePlan();
 
