@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { HubsModel } from '../tree/hubsModel';
-import type { ContainerNode, TreeNode } from '../tree/nodes';
+import { entityOf, type ContainerNode, type TreeNode } from '../tree/nodes';
 import type { Prompts } from '../ui/prompts';
 
 interface Pick extends vscode.QuickPickItem {
@@ -39,18 +39,5 @@ export async function pickEntity(model: HubsModel, prompts: Prompts, title: stri
 }
 
 function nameOf(node: TreeNode): string {
-  switch (node.kind) {
-    case 'hub':
-      return node.hub.name;
-    case 'project':
-      return node.project.name;
-    case 'folder':
-      return node.folder.name;
-    case 'item':
-      return node.item.name;
-    case 'version':
-      return vscode.l10n.t('v{0}', node.version.versionNumber ?? '?');
-    default:
-      return '';
-  }
+  return node.kind === 'version' ? vscode.l10n.t('v{0}', node.version.versionNumber ?? '?') : (entityOf(node)?.name ?? '');
 }

@@ -3,7 +3,7 @@ import { toBase64UrlUrn } from '../core/dm/ids';
 import type { ExtensionLog } from '../log/logChannel';
 import type { HubsModel } from '../tree/hubsModel';
 import type { HubsData } from '../tree/hubsData';
-import { isContainer, type ContainerNode, type ErrorNode, type FolderNode, type LoadMoreNode, type TreeNode } from '../tree/nodes';
+import { entityOf, isContainer, type ContainerNode, type ErrorNode, type FolderNode, type LoadMoreNode, type TreeNode } from '../tree/nodes';
 import { parseRevealInput, resolveRevealTarget, RevealNotFound } from '../tree/revealResolver';
 import { entityWebLink } from '../tree/treeItems';
 import type { Prompts } from '../ui/prompts';
@@ -98,20 +98,7 @@ async function copy(node: TreeNode | undefined, pick: (node: TreeNode) => string
 }
 
 function idOf(node: TreeNode): string | undefined {
-  switch (node.kind) {
-    case 'hub':
-      return node.hub.id;
-    case 'project':
-      return node.project.id;
-    case 'folder':
-      return node.folder.id;
-    case 'item':
-      return node.item.id;
-    case 'version':
-      return node.version.id;
-    default:
-      return undefined;
-  }
+  return entityOf(node)?.id;
 }
 
 /** The base64url URN Model Derivative and the viewer take, of a version (an item: its tip). */

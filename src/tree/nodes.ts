@@ -89,3 +89,21 @@ export function isContainer(node: TreeNode): node is ContainerNode {
 export function isEntity(node: TreeNode): node is EntityNode {
   return isContainer(node) || node.kind === 'version';
 }
+
+/** The APS resource a node stands for (undefined for Load more, error and empty nodes). */
+export function entityOf(node: TreeNode): { id: string; name: string; webViewUrl?: string } | undefined {
+  switch (node.kind) {
+    case 'hub':
+      return node.hub;
+    case 'project':
+      return node.project;
+    case 'folder':
+      return node.folder;
+    case 'item':
+      return node.item;
+    case 'version':
+      return { id: node.version.id, name: node.version.name, webViewUrl: node.version.webViewUrl ?? node.item.webViewUrl };
+    default:
+      return undefined;
+  }
+}

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { HubKind } from '../core/dm/models';
 import type { ApsError } from '../core/http/apsError';
 import { formatBytes, formatDate, md } from './format';
-import type { FolderNode, HubNode, ItemNode, ProjectNode, TreeNode, VersionNode } from './nodes';
+import { entityOf, type FolderNode, type HubNode, type ItemNode, type ProjectNode, type TreeNode, type VersionNode } from './nodes';
 
 const HUB_ICONS: Record<HubKind, string> = { personal: 'account', fusion: 'symbol-constructor', bim360: 'organization', acc: 'briefcase', unknown: 'globe' };
 // APS gives BIM 360 and ACC accounts the same hub type; their projects tell them apart.
@@ -18,7 +18,7 @@ export function toTreeItem(node: TreeNode, filter: string | undefined, capabilit
   item.id = node.id;
   const flags = capabilities(node);
   if (filter) flags.push('filtered');
-  if ('project' in node && entityWebLink(node)) flags.push('weblink');
+  if (entityWebLink(node)) flags.push('weblink');
   item.contextValue = [`aps.${node.kind}`, ...flags].join(' ');
   item.accessibilityInformation = { label: spokenLabel(item), role: 'treeitem' };
   return item;
@@ -177,16 +177,5 @@ function versionTooltip({ version, item, isTip }: VersionNode): vscode.MarkdownS
 }
 
 export function entityWebLink(node: TreeNode): string | undefined {
-  switch (node.kind) {
-    case 'project':
-      return node.project.webViewUrl;
-    case 'folder':
-      return node.folder.webViewUrl;
-    case 'item':
-      return node.item.webViewUrl;
-    case 'version':
-      return node.version.webViewUrl ?? node.item.webViewUrl;
-    default:
-      return undefined;
-  }
+  return entityOf(node)?.webViewUrl;
 }
