@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { JobRecord } from '../jobs/jobRecord';
-import type { ItemNode, TreeNode, VersionNode } from '../tree/nodes';
+import { isFileNode } from '../tree/nodes';
 import { resolveConflicts } from '../workspace/conflicts';
 import { layoutPath, withExtension } from '../workspace/layout';
 import { chooseTargetRoot } from '../workspace/targetFolder';
@@ -8,7 +8,7 @@ import { reportFailure } from './errors';
 import { pickEntity } from './pickEntity';
 import { requireSignedIn, targetNodes, versionOf, type TransferCommandContext } from './transferContext';
 
-const convertible = (node: TreeNode): node is ItemNode | VersionNode => node.kind === 'version' || node.kind === 'item';
+const convertible = isFileNode;
 
 /**
  * "APS: Convert…": the version's download formats in a quick pick, then a job that reuses an earlier

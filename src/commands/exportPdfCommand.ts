@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ExportVersion } from '../core/exports/pdfExports';
 import { isApsError } from '../core/http/apsError';
 import type { JobRecord } from '../jobs/jobRecord';
-import type { ItemNode, TreeNode, VersionNode } from '../tree/nodes';
+import { isFileNode } from '../tree/nodes';
 import { resolveConflicts } from '../workspace/conflicts';
 import { layoutPath, withExtension } from '../workspace/layout';
 import { chooseTargetRoot } from '../workspace/targetFolder';
@@ -16,7 +16,7 @@ const markupChoices = () => [
   { label: vscode.l10n.t('Without markups'), description: vscode.l10n.t('the sheet or file alone'), markups: { includeMarkups: false, includeHyperlinks: false } },
 ];
 
-const candidate = (node: TreeNode): node is ItemNode | VersionNode => node.kind === 'version' || node.kind === 'item';
+const candidate = isFileNode;
 
 /**
  * "APS: Export as PDF" (BIM 360 sheets through Docs exports, ACC files through Files exports): says why

@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import { OPEN_SIZE_CAP } from '../fs/apsFileSystemProvider';
 import { versionUri } from '../fs/apsUri';
 import { formatBytes } from '../tree/format';
-import type { ItemNode, TreeNode, VersionNode } from '../tree/nodes';
+import { isFileNode } from '../tree/nodes';
 import { reportFailure } from './errors';
 import { pickEntity } from './pickEntity';
 import { requireSignedIn, targetNodes, versionOf, type TransferCommandContext } from './transferContext';
 
-const openable = (node: TreeNode): node is ItemNode | VersionNode => node.kind === 'version' || node.kind === 'item';
+const openable = isFileNode;
 
 /** "Open": the version in an editor tab through the read-only `aps:` file system, nothing saved to the workspace. */
 export function registerOpenCommand(ctx: TransferCommandContext): vscode.Disposable {

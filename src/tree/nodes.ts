@@ -86,6 +86,11 @@ export function isContainer(node: TreeNode): node is ContainerNode {
   return node.kind === 'hub' || node.kind === 'project' || node.kind === 'folder' || node.kind === 'item';
 }
 
+/** An item or one of its versions: something with a file (or a sheet) behind it. */
+export function isFileNode(node: TreeNode): node is ItemNode | VersionNode {
+  return node.kind === 'item' || node.kind === 'version';
+}
+
 export function isEntity(node: TreeNode): node is EntityNode {
   return isContainer(node) || node.kind === 'version';
 }
