@@ -12,6 +12,8 @@ export interface Prompts {
   /** A notification (never modal); resolves to the clicked button, if any. */
   notify(level: NotificationLevel, message: string, ...buttons: string[]): Promise<string | undefined>;
   openExternal(uri: vscode.Uri): Promise<boolean>;
+  /** A folder the user picks in the system dialog. */
+  chooseFolder(openLabel: string): Promise<vscode.Uri | undefined>;
 }
 
 export type NotificationLevel = 'info' | 'warning' | 'error';
@@ -25,6 +27,7 @@ export const windowPrompts: Prompts = {
     return show(message, ...buttons);
   },
   openExternal: async (uri) => vscode.env.openExternal(uri),
+  chooseFolder: async (openLabel) => (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel }))?.[0],
 };
 
 export type ScriptedAnswer = string | undefined | ((question: string) => string | undefined);
@@ -59,6 +62,12 @@ export class ScriptedPrompts implements Prompts {
 
   openExternal(uri: vscode.Uri): Promise<boolean> {
     return this.onOpenExternal(uri);
+  }
+
+  /** Answered with a file-system path from the script. */
+  async chooseFolder(openLabel: string): Promise<vscode.Uri | undefined> {
+    const answer = this.next(openLabel);
+    return answer === undefined ? undefined : vscode.Uri.file(answer);
   }
 
   private next(question: string): string | undefined {

@@ -5,13 +5,19 @@ import { isInside } from '../core/transfer/names';
 import type { TargetRoot } from '../jobs/jobRecord';
 import type { Prompts } from '../ui/prompts';
 
+/** The parts of the window's workspace the choice depends on (the tests pass others). */
+export interface WorkspaceView {
+  readonly folders: readonly vscode.WorkspaceFolder[] | undefined;
+  readonly isTrusted: boolean;
+}
+
 /**
  * The folder downloads go into: the workspace folder (asking which one in a multi-root workspace,
  * offering to open or choose one when none is open), then the download folder setting below it.
  * Undefined when the user declined or the workspace may not be written to.
  */
-export async function chooseTargetRoot(prompts: Prompts): Promise<TargetRoot | undefined> {
-  if (!vscode.workspace.isTrusted) {
+export async function chooseTargetRoot(prompts: Prompts, workspace: WorkspaceView = { folders: vscode.workspace.workspaceFolders, isTrusted: vscode.workspace.isTrusted }): Promise<TargetRoot | undefined> {
+  if (!workspace.isTrusted) {
     const manageTrust = vscode.l10n.t('Manage Workspace Trust');
     const choice = await prompts.notify(
       'warning',
@@ -21,7 +27,7 @@ export async function chooseTargetRoot(prompts: Prompts): Promise<TargetRoot | u
     if (choice === manageTrust) await vscode.commands.executeCommand('workbench.trust.manage');
     return undefined;
   }
-  const folder = await chooseFolder(prompts);
+  const folder = await chooseFolder(prompts, workspace.folders ?? []);
   if (!folder) return undefined;
   const settings = readSettings(folder);
   const root = path.resolve(folder.fsPath, settings.downloadFolder);
@@ -35,8 +41,8 @@ export async function chooseTargetRoot(prompts: Prompts): Promise<TargetRoot | u
   return { folder: folder.fsPath, root, conflictPolicy: settings.conflictPolicy };
 }
 
-async function chooseFolder(prompts: Prompts): Promise<vscode.Uri | undefined> {
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+async function chooseFolder(prompts: Prompts, open: readonly vscode.WorkspaceFolder[]): Promise<vscode.Uri | undefined> {
+  const folders = open.filter((folder) => folder.uri.scheme === 'file');
   if (folders.length === 1) return folders[0].uri;
   if (folders.length > 1) {
     const picked = await prompts.quickPick(
@@ -53,6 +59,5 @@ async function chooseFolder(prompts: Prompts): Promise<vscode.Uri | undefined> {
     return undefined;
   }
   if (choice !== chooseFolder) return undefined;
-  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Download Here') });
-  return chosen?.[0];
+  return prompts.chooseFolder(vscode.l10n.t('Download Here'));
 }

@@ -49,7 +49,10 @@ export class MemoryRelief {
     this.sinceMinor = 0;
     const major = this.majorEveryBytes > 0 && this.sinceMajor >= this.majorEveryBytes;
     if (major) this.sinceMajor = 0;
-    garbageCollector()?.({ type: major ? 'major' : 'minor' });
+    const gc = garbageCollector();
+    // No argument is a full collection everywhere; Node 20's V8 treats { type: 'major' } as a scavenge.
+    if (major) gc?.();
+    else gc?.({ type: 'minor' });
   }
 }
 
