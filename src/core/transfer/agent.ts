@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent } from './leanUndici';
 
 export interface StorageAgentOptions {
   /** Sockets per origin (the engine's global connection cap). */

@@ -55,7 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   tuneProcessForDownloading();
   const engine = new TransferEngine({
-    reclaimMemory: { minorEveryBytes: 4 * MIB, majorEveryBytes: 64 * MIB },
+    reclaimMemory: { minorEveryBytes: 2 * MIB, majorEveryBytes: 64 * MIB },
     log: (level, message) => {
       if (level !== 'debug' && !args.quiet) process.stderr.write(`\n${level}: ${message}\n`);
     },

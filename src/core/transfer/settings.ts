@@ -8,8 +8,8 @@ export const DEFAULT_CHUNK_SIZE = 8 * MIB;
 export const DEFAULT_SINGLE_REQUEST_THRESHOLD = 16 * MIB;
 /** signeds3download minutesExpiration the sources ask for: long enough for big files, short-lived anyway. */
 export const SIGNED_URL_MINUTES = 15;
-/** Bytes gathered per connection before one positioned write. */
-export const WRITE_BUFFER_BYTES = 512 * 1024;
+/** Bytes gathered per connection before one positioned write (larger buys no speed, only memory). */
+export const WRITE_BUFFER_BYTES = 256 * 1024;
 /** The journal is also brought up to date (data synced first) after this many new bytes. */
 export const SYNC_EVERY_BYTES = 64 * MIB;
 

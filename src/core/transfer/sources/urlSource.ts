@@ -1,4 +1,4 @@
-import { getGlobalDispatcher, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { TransferError } from '../errors';
 import { discardBody, headerValue, parseContentRange, readBoundedText, storageErrorDetail } from '../storageResponse';
 import type { ObjectSource, ResolvedObject } from '../types';
@@ -25,7 +25,8 @@ export function urlSource(url: string, options: UrlSourceOptions = {}): ObjectSo
   return {
     identity: urlIdentity(url),
     resolve: async (signal) => {
-      const dispatcher = options.dispatcher ?? getGlobalDispatcher();
+      // undici's index only when needed: a process that only downloads (the CLI) never loads it.
+      const dispatcher = options.dispatcher ?? (await import('undici')).getGlobalDispatcher();
       const probe = (await probeHead(dispatcher, parsed, signal)) ?? (await probeRangedGet(dispatcher, parsed, signal));
       return { url, ...probe, ...(options.sha1 ? { sha1: options.sha1.toLowerCase() } : {}) };
     },

@@ -1,0 +1,16 @@
+// Types for the three undici modules that leanUndici.ts loads directly (undici ships types for its index only).
+declare module 'undici/lib/dispatcher/agent' {
+  import { Agent } from 'undici';
+  export = Agent;
+}
+
+declare module 'undici/lib/dispatcher/dispatcher' {
+  import { Dispatcher } from 'undici';
+  export = Dispatcher;
+}
+
+declare module 'undici/lib/api' {
+  import type { Dispatcher } from 'undici';
+  const api: Pick<Dispatcher, 'request' | 'stream' | 'pipeline' | 'upgrade' | 'connect'>;
+  export = api;
+}
