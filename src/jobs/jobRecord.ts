@@ -112,4 +112,6 @@ export interface ExportPlan {
   target: string;
   /** Which export API served it, once started. */
   api?: ExportApi;
+  /** The export's id once started, so a reload waits for it instead of exporting again. */
+  exportId?: string;
 }

@@ -16,6 +16,10 @@ export interface ExportPdfOptions extends MarkupOptions {
   outputFileName?: string;
   timing?: Partial<PollTiming>;
   onProgress?(job: ExportJob): void;
+  /** Called once the export exists (started now, or found by `exportId`), before waiting for it. */
+  onStarted?(job: ExportJob): void | Promise<void>;
+  /** An export started earlier (before a window reload, say): wait for it instead of starting another. */
+  exportId?: string;
   signal?: AbortSignal;
 }
 
@@ -76,7 +80,8 @@ export class PdfExports {
   async exportPdf(project: ExportProject, version: ExportVersion, options: ExportPdfOptions = {}): Promise<ExportResult> {
     const plan = this.planExport(project, version);
     if (plan instanceof ApsError) throw plan;
-    const started = await this.start(plan, project, version, options);
+    const started = options.exportId ? await this.current(plan, project.id, version.id, options.exportId, options.signal) : await this.start(plan, project, version, options);
+    await options.onStarted?.(started);
     options.onProgress?.(started);
     const finished = started.state === 'pending' ? await this.wait(started, options) : started;
     if (finished.state === 'failed') throw jobFailed(finished);
@@ -118,10 +123,13 @@ export class PdfExports {
     }
   }
 
+  private current(api: ExportApi, projectId: string, versionId: string, exportId: string, signal?: AbortSignal): Promise<ExportJob> {
+    return api === 'bim360-docs' ? this.bim360.get(projectId, versionId, exportId, { signal }) : this.acc.get(projectId, exportId, { signal });
+  }
+
   private wait(job: ExportJob, options: ExportPdfOptions): Promise<ExportJob> {
     return pollUntilDone<ExportJob>({
-      poll: (signal) =>
-        job.api === 'bim360-docs' ? this.bim360.get(job.projectId, job.versionId ?? '', job.id, { signal }) : this.acc.get(job.projectId, job.id, { signal }),
+      poll: (signal) => this.current(job.api, job.projectId, job.versionId ?? '', job.id, signal),
       classify: (state) => state.state,
       failure: jobFailed,
       onProgress: (state) => options.onProgress?.(state),

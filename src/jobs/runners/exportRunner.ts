@@ -14,8 +14,8 @@ import { transferFiles } from './transferFiles';
 
 /**
  * Export as PDF (BIM 360 Docs exports or ACC Files exports, chosen by the core), then download the
- * result; an expired signed URL is replaced by polling the export again. After a reload the export
- * is requested again (BIM 360 answers an export it already finished at once).
+ * result; an expired signed URL is replaced by polling the export again. The export's id is saved as
+ * soon as it exists, so after a reload the job waits for that export instead of starting another.
  */
 export function exportRunner(services: () => ApsServices, engine: TransferEngine): JobRunner {
   return async (context) => {
@@ -26,6 +26,12 @@ export function exportRunner(services: () => ApsServices, engine: TransferEngine
       ...plan.markups,
       ...(plan.project.projectType === 'ACC' && plan.version.name ? { outputFileName: stem(plan.version.name) } : {}),
       signal: context.signal,
+      exportId: plan.exportId,
+      onStarted: async (job) => {
+        plan.exportId = job.id;
+        plan.api = job.api;
+        await context.savePlan();
+      },
       onProgress: (job) => report(context, job),
     });
     plan.api = result.api;

@@ -90,6 +90,29 @@ describe('core/exports against the emulator', function () {
     await assert.rejects(app.exports.exportPdf(bim360, sheet, { timing: FAST_POLL }), (error: unknown) => isApsError(error) && error.kind === 'job-failed' && error.code === 'EXPORT_FAILED');
   });
 
+  it('waits for an export started earlier instead of starting another (a window reload in between)', async () => {
+    const e = emulator();
+    const sheet = await app.dm.getVersion(bim360.id, tipVersionId(e, e.seed.ids.items.sheetA102));
+    const interrupted = new AbortController();
+    let startedId: string | undefined;
+    await assert.rejects(
+      app.exports.exportPdf(bim360, sheet, {
+        timing: FAST_POLL,
+        signal: interrupted.signal,
+        onStarted: (job) => {
+          startedId = job.id;
+          interrupted.abort();
+        },
+      }),
+    );
+    assert.ok(startedId);
+    e.requests.clear();
+    const resumed = await app.exports.exportPdf(bim360, sheet, { timing: FAST_POLL, exportId: startedId });
+    assert.equal(resumed.job.id, startedId);
+    assert.equal(resumed.job.state, 'succeeded');
+    assert.deepEqual(e.requests.list({ path: '/bim360/docs/v1/projects/' }).filter((call) => call.method === 'POST'), []);
+  });
+
   it('times out on an export that never finishes', async () => {
     const e = emulator();
     e.faults.add({ kind: 'failExport', stuck: true });
