@@ -2,7 +2,7 @@
 import type { HttpClient } from '../http/httpClient';
 import { expectJson } from '../http/httpClient';
 import { pathSegment } from '../dm/ids';
-import type { ExportJob, MarkupOptions } from './exportTypes';
+import { exportError, str, type ExportJob, type MarkupOptions } from './exportTypes';
 
 interface RawAccExport {
   id?: unknown;
@@ -57,9 +57,6 @@ export class AccFilesExports {
   }
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
 
 function toJob(body: RawAccExport, projectId: string, knownId?: string): ExportJob {
   const rawStatus = str(body.status) ?? 'processing';
@@ -81,6 +78,6 @@ function toJob(body: RawAccExport, projectId: string, knownId?: string): ExportJ
     ...(signedUrl ? { signedUrl } : {}),
     ...(fileName ? { fileName } : {}),
     ...(failedFiles ? { failedFiles } : {}),
-    ...(error ? { error: { code: str(error.code), title: str(error.title), detail: str(error.detail) } } : {}),
+    ...exportError(error),
   };
 }

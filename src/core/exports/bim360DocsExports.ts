@@ -2,7 +2,7 @@
 import type { HttpClient } from '../http/httpClient';
 import { expectJson } from '../http/httpClient';
 import { pathSegment, withoutBPrefix } from '../dm/ids';
-import type { ExportJob, MarkupOptions } from './exportTypes';
+import { exportError, str, type ExportJob, type MarkupOptions } from './exportTypes';
 
 interface RawBim360Export {
   id?: unknown;
@@ -34,9 +34,6 @@ export class Bim360DocsExports {
   }
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
 
 function toJob(body: RawBim360Export, projectId: string, versionId: string, knownId?: string): ExportJob {
   const rawStatus = str(body.status) ?? 'committed';
@@ -50,6 +47,6 @@ function toJob(body: RawBim360Export, projectId: string, versionId: string, know
     rawStatus,
     state,
     ...(str(body.data?.signedUrl) ? { signedUrl: str(body.data?.signedUrl) } : {}),
-    ...(error ? { error: { code: str(error.code), title: str(error.title), detail: str(error.detail) } } : {}),
+    ...exportError(error),
   };
 }

@@ -26,3 +26,12 @@ export interface MarkupOptions {
   /** BIM 360: include hyperlinks; ACC: include markup links (default false). */
   includeHyperlinks?: boolean;
 }
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The `error` of either API's export body, as ExportJob carries it (an empty object when absent). */
+export function exportError(error: { code?: unknown; title?: unknown; detail?: unknown } | null | undefined): Pick<ExportJob, 'error'> {
+  return error ? { error: { code: str(error.code), title: str(error.title), detail: str(error.detail) } } : {};
+}
