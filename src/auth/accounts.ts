@@ -135,7 +135,7 @@ export class Accounts implements vscode.Disposable {
       try {
         const request = connection.user.beginSignIn({ redirectUri });
         this.log.info(`Signing in with Autodesk (callback ${redirectUri})`);
-        const opened = await this.prompts().openExternal(vscode.Uri.parse(request.url, true));
+        const opened = await this.prompts().openExternal(request.url);
         if (!opened) this.log.info('The browser did not confirm it opened the sign-in page; waiting for the callback anyway.');
         await connection.user.handleCallback(await callback, abort.signal);
       } finally {

@@ -11,7 +11,8 @@ export interface Prompts {
   warning(message: string, options: vscode.MessageOptions, ...buttons: string[]): Promise<string | undefined>;
   /** A notification (never modal); resolves to the clicked button, if any. */
   notify(level: NotificationLevel, message: string, ...buttons: string[]): Promise<string | undefined>;
-  openExternal(uri: vscode.Uri): Promise<boolean>;
+  /** Opens an http(s) URL in the system browser, exactly as written. */
+  openExternal(url: string): Promise<boolean>;
   /** A folder the user picks in the system dialog. */
   chooseFolder(openLabel: string): Promise<vscode.Uri | undefined>;
 }
@@ -26,7 +27,10 @@ export const windowPrompts: Prompts = {
     const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     return show(message, ...buttons);
   },
-  openExternal: async (uri) => vscode.env.openExternal(uri),
+  // A vscode.Uri decodes its query and encodes it again on the way out, which mangles a query value that is
+  // itself a URL with a query (a redirect_uri of the URI-handler callback). The API's implementation also
+  // takes the URL as a string and then opens it exactly as given.
+  openExternal: async (url) => vscode.env.openExternal(url as unknown as vscode.Uri),
   chooseFolder: async (openLabel) => (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel }))?.[0],
 };
 
@@ -46,7 +50,7 @@ export class ScriptedPrompts implements Prompts {
   readonly asked: string[] = [];
   readonly notifications: Notification[] = [];
   onNotify: (notification: Notification) => string | undefined = () => undefined;
-  onOpenExternal: (uri: vscode.Uri) => Promise<boolean> = async () => false;
+  onOpenExternal: (url: string) => Promise<boolean> = async () => false;
 
   constructor(private readonly answers: ScriptedAnswer[] = []) {}
 
@@ -60,8 +64,8 @@ export class ScriptedPrompts implements Prompts {
     return this.onNotify(notification);
   }
 
-  openExternal(uri: vscode.Uri): Promise<boolean> {
-    return this.onOpenExternal(uri);
+  openExternal(url: string): Promise<boolean> {
+    return this.onOpenExternal(url);
   }
 
   /** Answered with a file-system path from the script. */

@@ -30,8 +30,8 @@ describe('Sign in with Autodesk (3-legged, PKCE) against the emulator', function
     await ext.accounts.reconnect();
     const demo = emu.seed.users.find((u) => u.id === emu.seed.ids.users.demo)!;
     let opened: string | undefined;
-    prompts.onOpenExternal = async (uri) => {
-      opened = uri.toString(true);
+    prompts.onOpenExternal = async (url) => {
+      opened = url;
       void allowInBrowser(opened, demo.id).catch((error: unknown) => console.error('browser step failed', error));
       return true;
     };
@@ -63,8 +63,8 @@ describe('Sign in with Autodesk (3-legged, PKCE) against the emulator', function
   it('asks a confidential app for its secret once, then finishes signing in', async () => {
     const { emu, ext, prompts } = await useEmulator();
     const demo = emu.seed.ids.users.demo;
-    prompts.onOpenExternal = async (uri) => {
-      void allowInBrowser(uri.toString(true), demo).catch((error: unknown) => console.error('browser step failed', error));
+    prompts.onOpenExternal = async (url) => {
+      void allowInBrowser(url, demo).catch((error: unknown) => console.error('browser step failed', error));
       return true;
     };
     prompts.answer(emu.seed.credentials.clientSecret!);
@@ -77,9 +77,8 @@ describe('Sign in with Autodesk (3-legged, PKCE) against the emulator', function
 
   it('reports a denied consent clearly and stays signed out', async () => {
     const { ext, prompts } = await useEmulator();
-    prompts.onOpenExternal = async (uri) => {
+    prompts.onOpenExternal = async (url) => {
       void (async () => {
-        const url = uri.toString(true);
         const page = await (await fetch(url)).text();
         const form = new URLSearchParams();
         for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(match[1], decodeHtml(match[2]));
