@@ -48,7 +48,7 @@ export class TransferEngine {
       log: options.log ?? (() => undefined),
       random: options.random ?? Math.random,
       memory: new MemoryRelief(options.reclaimMemory?.minorEveryBytes ?? 0, options.reclaimMemory?.majorEveryBytes ?? 0),
-      buffers: new BufferPool(WRITE_BUFFER_BYTES, cap),
+      buffers: new BufferPool(WRITE_BUFFER_BYTES, 2 * cap),
     };
   }
 

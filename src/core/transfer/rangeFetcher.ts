@@ -1,25 +1,24 @@
 import type { Dispatcher } from 'undici';
 import { fullJitterDelay, parseRetryAfter, sleep } from './backoff';
 import type { BufferPool } from './bufferPool';
-import { fileSystemError, TransferError } from './errors';
+import { TransferError } from './errors';
 import type { EtagBook } from './etags';
-import { writeFully, type TransferFile } from './fileSystem';
+import type { TransferFile } from './fileSystem';
 import { RangeIgnored, RestartRequired } from './restart';
 import type { Span } from './scheduler';
 import { segmentsOf, type SegmentUrl, type SignedUrlState } from './signedUrl';
 import { StallWatchdog } from './stallWatchdog';
-import { discardBody, headerValue, parseContentRange, readBoundedText, storageErrorDetail } from './storageResponse';
+import { headerValue, parseContentRange, storageErrorDetail } from './storageResponse';
+import { StorageExchange } from './storageExchange';
+import { SpanWriter } from './spanWriter';
 import type { RetryPolicy, TransferLog } from './types';
-
-/** On slow links, write (and so report) what arrived at least this often. */
-const WRITE_BATCH_MS = 100;
 
 export interface FetchContext {
   readonly dispatcher: Dispatcher;
   readonly urls: SignedUrlState;
   readonly etags: EtagBook;
   readonly file: TransferFile;
-  /** Write buffers, one taken per response being streamed. */
+  /** Write buffers, two taken per response being streamed. */
   readonly buffers: BufferPool;
   /** Used in error messages only. */
   readonly filePath: string;
@@ -109,16 +108,10 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
     controller.abort(new Retryable('stalled'));
   });
   const url = new URL(target.url);
-  let body: Dispatcher.ResponseData['body'] | undefined;
+  let exchange: StorageExchange | undefined;
   try {
-    const response = await ctx.dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: 'GET',
-      headers,
-      signal: controller.signal,
-    });
-    body = response.body;
+    exchange = new StorageExchange(ctx.dispatcher, { origin: url.origin, path: url.pathname + url.search, method: 'GET', headers }, controller.signal);
+    const response = await exchange.head;
     watchdog.touch();
     const status = response.statusCode;
     if (status === 200 || status === 206) {
@@ -138,16 +131,16 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
       if (range.start !== relStart || range.end !== relEnd) {
         throw new Retryable(`Content-Range ${range.start}-${range.end} does not match the requested ${relStart}-${relEnd}`);
       }
-      await streamToFile(ctx, body, span, span.cursor, watchdog);
+      await streamToFile(ctx, exchange, span, { start: segment.start + range.start, end: segment.start + range.end + 1 }, watchdog);
     } else if (status === 200) {
       const length = headerValue(response.headers, 'content-length');
       if (length !== undefined && Number(length) !== segmentLength) {
         throw new RestartRequired(`size is now ${length} instead of ${segmentLength}`);
       }
       if (!asksWholeSegment && !ctx.singleStream) throw new RangeIgnored();
-      await streamToFile(ctx, body, span, segment.start, watchdog);
+      await streamToFile(ctx, exchange, span, { start: segment.start, end: segment.end + 1 }, watchdog);
     } else {
-      await failForStatus(status, response.headers, body);
+      await failForStatus(status, response.headers, exchange);
     }
   } catch (error) {
     if (stalled) throw new Retryable(`no data for ${ctx.stallTimeoutMs} ms`);
@@ -156,12 +149,12 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
   } finally {
     watchdog.stop();
     ctx.signal.removeEventListener('abort', onAbort);
-    if (body) discardBody(body);
+    exchange?.discard();
   }
 }
 
-async function failForStatus(status: number, headers: Dispatcher.ResponseData['headers'], body: Dispatcher.ResponseData['body']): Promise<never> {
-  const detail = storageErrorDetail(status, await readBoundedText(body));
+async function failForStatus(status: number, headers: Dispatcher.ResponseData['headers'], exchange: StorageExchange): Promise<never> {
+  const detail = storageErrorDetail(status, await exchange.readText());
   if (status === 403) throw new Forbidden(detail);
   if (status === 412) throw new RestartRequired('ETag no longer matches (412)');
   if (status === 416) throw new RestartRequired('requested bytes are beyond the end of the object (416)');
@@ -170,67 +163,19 @@ async function failForStatus(status: number, headers: Dispatcher.ResponseData['h
   throw new TransferError('http', `Storage answered ${detail}.`);
 }
 
-/**
- * Writes body bytes, whose first byte is object offset `bodyOffset`, at their positions: bytes before
- * the span's cursor are skipped, nothing at or past its (live) end is written. Bytes are gathered in a
- * pooled buffer and every write is awaited, so memory stays bounded whatever the size.
- */
-async function streamToFile(ctx: FetchContext, body: Dispatcher.ResponseData['body'], span: Span, bodyOffset: number, watchdog: StallWatchdog): Promise<void> {
-  const batch = ctx.buffers.take();
-  let position = bodyOffset;
-  let batchStart = span.cursor;
-  let filled = 0;
-  let filledSince = 0;
-  const flush = async () => {
-    if (filled === 0) return;
-    watchdog.pause();
-    try {
-      await writeFully(ctx.file, [batch.subarray(0, filled)], batchStart);
-    } catch (error) {
-      throw fileSystemError('write', ctx.filePath, error);
-    } finally {
-      watchdog.resume();
-    }
-    const end = batchStart + filled;
-    ctx.onWritten(batchStart, end);
-    span.cursor = Math.max(span.cursor, end);
-    batchStart = end;
-    filled = 0;
-  };
-  let failed = false;
+/** Writes the body at its positions; bytes that arrived before a failure are kept for the retry. */
+async function streamToFile(ctx: FetchContext, exchange: StorageExchange, span: Span, body: { start: number; end: number }, watchdog: StallWatchdog): Promise<void> {
+  const writer = new SpanWriter(ctx, span, body, watchdog, exchange);
   try {
-    for await (const chunk of body) {
-      watchdog.touch();
-      const buffer = chunk as Buffer;
-      const chunkStart = position;
-      position += buffer.length;
-      let from = Math.max(chunkStart, batchStart + filled);
-      const to = Math.min(position, span.end);
-      while (from < to) {
-        if (filled === 0) {
-          batchStart = from;
-          filledSince = Date.now();
-        }
-        const n = Math.min(to - from, batch.length - filled);
-        buffer.copy(batch, filled, from - chunkStart, from - chunkStart + n);
-        filled += n;
-        from += n;
-        if (filled === batch.length) await flush();
-      }
-      if (filled > 0 && Date.now() - filledSince >= WRITE_BATCH_MS) await flush();
-      if (position >= span.end) break;
-    }
-  } catch (error) {
-    failed = true;
-    // Bytes that did arrive are good: keep them so the retry only asks for the rest.
-    await flush();
-    throw error;
-  } finally {
     try {
-      if (!failed) await flush();
-    } finally {
-      ctx.buffers.give(batch);
+      await exchange.pipe((chunk) => writer.accept(chunk));
+    } catch (error) {
+      await writer.drain();
+      throw error;
     }
+    await writer.drain();
+  } finally {
+    writer.release();
   }
   if (span.cursor < span.end) throw new Retryable(`body ended ${span.end - span.cursor} bytes early`);
 }

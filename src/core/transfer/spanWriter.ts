@@ -1,0 +1,169 @@
+import type { BufferPool } from './bufferPool';
+import { fileSystemError } from './errors';
+import { writeFully, type TransferFile } from './fileSystem';
+import type { Span } from './scheduler';
+import type { StallWatchdog } from './stallWatchdog';
+
+/** On slow links, write (and so report) what arrived at least this often. */
+const WRITE_BATCH_MS = 100;
+
+export interface SpanWriterTarget {
+  readonly file: TransferFile;
+  /** Used in error messages only. */
+  readonly filePath: string;
+  readonly buffers: BufferPool;
+  /** Bytes [start, end) are now on disk (not yet synced). */
+  onWritten(start: number, end: number): void;
+}
+
+interface Batch {
+  readonly buffer: Buffer;
+  /** Object offset of the batch's first byte. */
+  readonly start: number;
+  length: number;
+  readonly since: number;
+}
+
+/**
+ * Writes one response body, whose first byte is object offset `bodyOffset`, at its positions in the
+ * file: bytes before the span's cursor are skipped, nothing at or past its (live) end is written.
+ * Bytes are copied into two pooled buffers: one fills while the other is being written, and the
+ * socket is paused while both are busy, so memory stays bounded whatever the size and socket chunks
+ * die young. Writes go one at a time, in order, so the span's cursor only moves forward.
+ */
+export class SpanWriter {
+  private position: number;
+  private next: number;
+  private filling?: Batch;
+  private waiting?: Batch;
+  private writing = false;
+  private pending?: { chunk: Buffer; chunkStart: number };
+  private failure?: Error;
+  private readonly idle: Buffer[];
+  private wakeDrained?: () => void;
+  private reachedEnd = false;
+
+  /** `body`: object offsets [start, end) the response carries. */
+  constructor(
+    private readonly target: SpanWriterTarget,
+    private readonly span: Span,
+    private readonly body: { readonly start: number; readonly end: number },
+    private readonly watchdog: StallWatchdog,
+    private readonly control: { resume(): void; stop(): void },
+  ) {
+    this.position = body.start;
+    this.next = span.cursor;
+    this.idle = [target.buffers.take(), target.buffers.take()];
+  }
+
+  /** A body chunk; false asks the exchange to pause until this writer resumes it. */
+  accept(chunk: Buffer): boolean {
+    if (this.failure || this.reachedEnd) return false;
+    this.watchdog.touch();
+    const chunkStart = this.position;
+    this.position += chunk.length;
+    return this.consume(chunk, chunkStart);
+  }
+
+  /** Writes what is buffered, then resolves; rejects with the first write failure. */
+  async drain(): Promise<void> {
+    if (this.pending && !this.failure) await this.whileBusy();
+    if (this.filling && this.filling.length > 0) this.enqueue(this.filling);
+    this.filling = undefined;
+    await this.whileBusy();
+    if (this.failure) throw this.failure;
+  }
+
+  /** Returns the buffers to the pool; the writer must be drained (or failed) first. */
+  release(): void {
+    const buffers = [...this.idle, this.filling?.buffer, this.waiting?.buffer];
+    for (const buffer of buffers) if (buffer) this.target.buffers.give(buffer);
+    this.idle.length = 0;
+    this.filling = this.waiting = undefined;
+  }
+
+  private consume(chunk: Buffer, chunkStart: number): boolean {
+    const chunkEnd = chunkStart + chunk.length;
+    let from = Math.max(chunkStart, this.next);
+    const to = Math.min(chunkEnd, this.span.end);
+    while (from < to) {
+      if (!this.filling) {
+        const buffer = this.idle.pop();
+        if (!buffer) {
+          this.pending = { chunk, chunkStart };
+          this.watchdog.pause();
+          return false;
+        }
+        this.filling = { buffer, start: from, length: 0, since: Date.now() };
+      }
+      const batch = this.filling;
+      const n = Math.min(to - from, batch.buffer.length - batch.length);
+      chunk.copy(batch.buffer, batch.length, from - chunkStart, from - chunkStart + n);
+      batch.length += n;
+      from += n;
+      this.next = from;
+      if (batch.length === batch.buffer.length) {
+        this.filling = undefined;
+        this.enqueue(batch);
+      }
+    }
+    const stale = this.filling && Date.now() - this.filling.since >= WRITE_BATCH_MS;
+    if (stale && !this.writing && !this.waiting) {
+      this.enqueue(this.filling as Batch);
+      this.filling = undefined;
+    }
+    if (chunkEnd >= this.span.end && chunkEnd < this.body.end) {
+      // Another worker took over the rest: the body is not needed any further.
+      this.reachedEnd = true;
+      this.control.stop();
+      return false;
+    }
+    return true;
+  }
+
+  private enqueue(batch: Batch): void {
+    if (this.writing) this.waiting = batch;
+    else void this.write(batch);
+  }
+
+  private async write(batch: Batch): Promise<void> {
+    this.writing = true;
+    const end = Math.min(batch.start + batch.length, this.span.end);
+    try {
+      if (end > batch.start && !this.failure) {
+        await writeFully(this.target.file, [batch.buffer.subarray(0, end - batch.start)], batch.start);
+        this.span.cursor = Math.max(this.span.cursor, end);
+        this.target.onWritten(batch.start, end);
+      }
+    } catch (error) {
+      this.failure ??= fileSystemError('write', this.target.filePath, error);
+      this.control.stop();
+    }
+    this.idle.push(batch.buffer);
+    this.writing = false;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) void this.write(waiting);
+    this.takePending();
+    if (!this.writing && !this.pending) {
+      const wake = this.wakeDrained;
+      this.wakeDrained = undefined;
+      wake?.();
+    }
+  }
+
+  /** A buffer is free again: take up the chunk that did not fit, then let the socket go on. */
+  private takePending(): void {
+    const pending = this.pending;
+    if (!pending || this.failure) return;
+    this.pending = undefined;
+    this.watchdog.resume();
+    if (this.consume(pending.chunk, pending.chunkStart)) this.control.resume();
+  }
+
+  private async whileBusy(): Promise<void> {
+    while (this.writing || this.waiting || (this.pending && !this.failure)) {
+      await new Promise<void>((resolve) => (this.wakeDrained = resolve));
+    }
+  }
+}
