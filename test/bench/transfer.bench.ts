@@ -14,7 +14,8 @@ import { startEmulatorProcess } from './emulatorProcess';
 const MiB = 1024 * 1024;
 const CAP = 16 * MiB;
 const LATENCY_MS = 20;
-const CLI = path.resolve(__dirname, '../../src/core/transfer/cli.js');
+/** The headless downloader, bundled into one file as `npm run download` runs it. */
+const CLI = path.resolve(__dirname, '../../download.js');
 const RUNS = Math.max(1, Number(process.env.APS_BENCH_RUNS ?? 1) || 1);
 
 /** What the benchmark needs to know of a stored object. */

@@ -9,7 +9,8 @@ import { partFilesFor } from '../../../src/core/transfer/partFiles';
 import type { DownloadOptions } from '../../../src/core/transfer/types';
 import { FAST, KiB, listFiles, MiB, objectPath, requestedRanges, sha1OfFile, useTransferHarness } from './harness';
 
-const CLI = path.resolve(__dirname, '../../../src/core/transfer/cli.js');
+/** The headless downloader as `npm run download` runs it (bundled). */
+const CLI = path.resolve(__dirname, '../../../download.js');
 
 async function journalDone(journalPath: string): Promise<readonly Interval[] | undefined> {
   const text = await readFile(journalPath, 'utf8').catch(() => undefined);
