@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { nodeFs, type TransferFile, type TransferFs } from '../../../src/core/transfer/fileSystem';
+import { nodeFs, type TransferFs } from '../../../src/core/transfer/fileSystem';
+import { withWritev } from './faultyFs';
 import { FAST, KiB, listFiles, MiB, requestedRanges, sha1OfFile, useTransferHarness } from './harness';
 
 /** nodeFs whose data writes take `delayMs` each; counts how many run at once. */
@@ -11,25 +12,16 @@ function slowDisk(delayMs: number): { fs: TransferFs; maxConcurrentWrites: () =>
     ...nodeFs,
     open: async (file, flags) => {
       const handle = await nodeFs.open(file, flags);
-      const slow: TransferFile = {
-        writev: async (buffers, position) => {
-          running++;
-          peak = Math.max(peak, running);
-          try {
-            await new Promise((resolve) => setTimeout(resolve, delayMs));
-            return await handle.writev(buffers, position);
-          } finally {
-            running--;
-          }
-        },
-        read: (buffer, offset, length, position) => handle.read(buffer, offset, length, position),
-        datasync: () => handle.datasync(),
-        sync: () => handle.sync(),
-        stat: () => handle.stat(),
-        truncate: (length) => handle.truncate(length),
-        close: () => handle.close(),
-      };
-      return slow;
+      return withWritev(handle, async (buffers, position) => {
+        running++;
+        peak = Math.max(peak, running);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          return await handle.writev(buffers, position);
+        } finally {
+          running--;
+        }
+      });
     },
   };
   return { fs, maxConcurrentWrites: () => peak };
