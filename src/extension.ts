@@ -12,7 +12,7 @@ import { registerExportPdfCommand } from './commands/exportPdfCommand';
 import { openTarget, registerJobCommands, revealTarget } from './commands/jobCommands';
 import { registerOpenCommand } from './commands/openCommand';
 import { registerTreeCommands } from './commands/treeCommands';
-import { onSettingsChanged, readSettings } from './config/settings';
+import { onSettingsChanged, readProxySettings, readSettings } from './config/settings';
 import { TransferEngine } from './core/transfer';
 import { ApsFileSystemProvider } from './fs/apsFileSystemProvider';
 import { APS_SCHEME, versionUri, type VersionRef } from './fs/apsUri';
@@ -67,7 +67,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     view.description = accounts.account?.label;
   };
 
-  const engine = new TransferEngine({ log: (level, message) => log.channel[level](message) });
+  const engine = new TransferEngine({ log: (level, message) => log.channel[level](message), proxy: readProxySettings() });
   const services = () => apsServices(accounts);
   const signedServices = () => requireServices(accounts);
   const runners = { download: downloadRunner(signedServices, engine), convert: convertRunner(signedServices, engine), export: exportRunner(signedServices, engine) };

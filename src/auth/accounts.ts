@@ -3,7 +3,7 @@ import { Connection, type AuthMode } from '../client/connection';
 import type { DataManagementClient } from '../core/dm/dataManagement';
 import type { HttpClient } from '../core/http/httpClient';
 import { ApsError, isApsError } from '../core/http/apsError';
-import { readSettings, type Settings } from '../config/settings';
+import { readProxySettings, readSettings, type Settings } from '../config/settings';
 import type { ExtensionLog } from '../log/logChannel';
 import type { Prompts } from '../ui/prompts';
 import { listenForCallback } from './loopbackCallback';
@@ -67,7 +67,7 @@ export class Accounts implements vscode.Disposable {
           userId: this.settings.userId,
           redirectUri: `http://127.0.0.1:${this.settings.callbackPort}/callback`,
           store: this.store,
-          proxy: proxySettings(),
+          proxy: readProxySettings(),
           onRequestLog: this.log.request,
           userAgent: `aps-explorer/${this.context.extension.packageJSON.version as string} vscode/${vscode.version}`,
         })
@@ -221,12 +221,4 @@ export class Accounts implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'apsExplorer.signedIn', account !== undefined);
     this.changed.fire(account);
   }
-}
-
-/** VS Code's proxy settings, passed to the core because its bundled undici does not see VS Code's patching. */
-function proxySettings() {
-  const http = vscode.workspace.getConfiguration('http');
-  const url = http.get<string>('proxy')?.trim();
-  const noProxy = http.get<string[]>('noProxy');
-  return { url: url || undefined, noProxy: noProxy?.length ? noProxy : undefined, strictSSL: http.get<boolean>('proxyStrictSSL', true) };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ProxySettings } from '../core/http/proxy';
 
 export type CallbackMode = 'loopback' | 'uriHandler';
 export type ConflictPolicySetting = 'ask' | 'overwrite' | 'skip' | 'keepBoth';
@@ -45,4 +46,12 @@ export function onSettingsChanged(listener: (affects: (key: string) => boolean) 
   return vscode.workspace.onDidChangeConfiguration((event) => {
     if (event.affectsConfiguration(SECTION)) listener((key) => event.affectsConfiguration(`${SECTION}.${key}`));
   });
+}
+
+/** VS Code's proxy settings, passed to the core because its bundled undici does not see VS Code's patching. */
+export function readProxySettings(): ProxySettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const url = http.get<string>('proxy')?.trim();
+  const noProxy = http.get<string[]>('noProxy');
+  return { url: url || undefined, noProxy: noProxy?.length ? noProxy : undefined, strictSSL: http.get<boolean>('proxyStrictSSL', true) };
 }

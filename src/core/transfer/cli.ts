@@ -55,6 +55,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   tuneProcessForDownloading();
   const engine = new TransferEngine({
+    // Like curl and aria2c: HTTP(S)_PROXY and NO_PROXY from the environment.
+    proxy: {},
     reclaimMemory: { minorEveryBytes: 2 * MIB, majorEveryBytes: 64 * MIB },
     log: (level, message) => {
       if (level !== 'debug' && !args.quiet) process.stderr.write(`\n${level}: ${message}\n`);

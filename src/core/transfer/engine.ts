@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
+import type { ProxySettings } from '../http/proxy';
 import { createStorageAgent } from './agent';
 import { BufferPool } from './bufferPool';
 import { downloadMany, type BulkItem, type BulkOptions, type BulkResult } from './bulk';
@@ -20,6 +21,8 @@ export interface TransferEngineOptions {
   readonly maxConnections?: number;
   /** Storage dispatcher; default an HTTP/1.1 undici Agent owned (and closed) by the engine. */
   readonly dispatcher?: Dispatcher;
+  /** Proxy for that default Agent (as the API client's); undefined: no proxy. */
+  readonly proxy?: ProxySettings;
   readonly fs?: TransferFs;
   readonly log?: TransferLog;
   /** Source of randomness for backoff jitter. */
@@ -40,7 +43,7 @@ export class TransferEngine {
   constructor(options: TransferEngineOptions = {}) {
     const cap = Math.max(1, Math.floor(options.maxConnections ?? DEFAULT_GLOBAL_CONNECTIONS));
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? createStorageAgent({ connectionsPerOrigin: Math.max(cap, MAX_CONNECTIONS) });
+    this.dispatcher = options.dispatcher ?? createStorageAgent({ connectionsPerOrigin: Math.max(cap, MAX_CONNECTIONS), proxy: options.proxy });
     this.context = {
       dispatcher: this.dispatcher,
       limiter: new Limiter(cap),
