@@ -103,7 +103,9 @@ async function peakRss(pid: number): Promise<number | undefined> {
 async function measureOnce(contender: Contender, url: string, out: string): Promise<Measurement> {
   await rm(out, { force: true });
   const started = performance.now();
-  const child = spawn(contender.command, contender.args(url, out), { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Every contender honours HTTP(S)_PROXY; the emulator is on loopback.
+  const env = { ...process.env, NO_PROXY: [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',') };
+  const child = spawn(contender.command, contender.args(url, out), { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

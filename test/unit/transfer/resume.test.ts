@@ -30,7 +30,8 @@ describe('transfer: resume', function () {
     const journalPath = partFilesFor(target).journal;
     const ossUrl = `${h.emulator.baseUrl}/oss/v2/buckets/${object.bucketKey}/objects/${object.objectKey}`;
     const child = spawn(process.execPath, [CLI, ossUrl, target, '--connections', '4', '--chunk-size', '256K', '--threshold', '0'], {
-      env: { ...process.env, APS_ACCESS_TOKEN: h.token },
+      // The CLI honours HTTP(S)_PROXY like curl; the emulator is on loopback.
+      env: { ...process.env, APS_ACCESS_TOKEN: h.token, NO_PROXY: [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',') },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
