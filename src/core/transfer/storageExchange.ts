@@ -20,7 +20,6 @@ export class StorageExchange implements Dispatcher.DispatchHandler {
   readonly head: Promise<ExchangeHead>;
   private controller?: Dispatcher.DispatchController;
   private sink?: ChunkSink;
-  private settled = false;
   private ended = false;
   private failure?: Error;
   private resolveHead!: (head: ExchangeHead) => void;
@@ -45,8 +44,8 @@ export class StorageExchange implements Dispatcher.DispatchHandler {
   pipe(sink: ChunkSink): Promise<void> {
     this.sink = sink;
     const done = new Promise<void>((resolve, reject) => (this.finish = { resolve, reject }));
-    this.settle();
-    if (!this.settled) this.resume();
+    if (this.ended || this.failure) this.settle();
+    else this.resume();
     return done;
   }
 
@@ -116,9 +115,9 @@ export class StorageExchange implements Dispatcher.DispatchHandler {
     else this.onResponseError(undefined, reason);
   };
 
+  /** Settles `pipe` once the body ended or failed (a promise settles only once, so repeats are no-ops). */
   private settle(): void {
-    if (this.settled || !this.finish || (!this.ended && !this.failure)) return;
-    this.settled = true;
+    if (!this.finish || (!this.ended && !this.failure)) return;
     if (this.failure) this.finish.reject(this.failure);
     else this.finish.resolve();
   }
