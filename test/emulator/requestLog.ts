@@ -16,6 +16,8 @@ export interface RecordedRequest {
   userId?: string;
   /** Epoch milliseconds (emulator clock) when the request arrived. */
   time: number;
+  /** The client's TCP port: requests that share it came over one kept-alive connection. */
+  clientPort?: number;
 }
 
 export interface RequestFilter {

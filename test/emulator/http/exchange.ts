@@ -45,6 +45,7 @@ export function beginExchange(origin: FaultOrigin, req: IncomingMessage, res: Se
     ...(origin === 'storage' && typeof req.headers.range === 'string' ? { range: req.headers.range } : {}),
     ...(typeof req.headers['x-user-id'] === 'string' ? { userId: req.headers['x-user-id'] } : {}),
     time: deps.now(),
+    ...(req.socket.remotePort !== undefined ? { clientPort: req.socket.remotePort } : {}),
   });
   let closedFlag = false;
   const closed = new Promise<void>((resolve) => {

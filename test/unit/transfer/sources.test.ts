@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { partFilesFor } from '../../../src/core/transfer/partFiles';
@@ -20,16 +22,20 @@ describe('transfer: sources and what reaches storage', function () {
     assert.equal(parts.size, 3, 'three 5 MiB parts, each from its own URL');
   });
 
-  it('downloads a plain URL, probing its size with HEAD', async () => {
+  it('downloads a plain URL, probing its size with a one-byte GET over the connection the download then uses', async () => {
     const object = await h.emulator.addObject({ size: 3 * MiB });
     const engine = h.engine();
     const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
     const result = await engine.download(urlSource(url, { dispatcher: engine.dispatcher, sha1: object.sha1 }), path.join(h.dir, 'plain.bin'), FAST);
     assert.equal(result.sha1, object.sha1);
-    assert.equal(h.storageRequests()[0].method, 'HEAD');
+    const [probe, get, ...rest] = h.storageRequests();
+    assert.deepEqual([probe.method, probe.range], ['GET', 'bytes=0-0']);
+    assert.deepEqual([get.method, get.range], ['GET', `bytes=0-${object.size - 1}`]);
+    assert.equal(rest.length, 0, 'one request for the small object');
+    assert.equal(get.clientPort, probe.clientPort, 'the probe kept its connection open for the download');
   });
 
-  it('falls back to a one-byte ranged GET when HEAD is refused', async () => {
+  it('never asks HEAD, which presigned GET-only links refuse', async () => {
     const object = await h.emulator.addObject({ size: 1 * MiB + 1 });
     h.emulator.faults.add({ kind: 'status', status: 403, method: 'HEAD', path: objectPath(object.objectKey) });
     const engine = h.engine();
@@ -38,7 +44,27 @@ describe('transfer: sources and what reaches storage', function () {
     const result = await engine.download(urlSource(url, { dispatcher: engine.dispatcher }), target, FAST);
     assert.equal(result.size, object.size);
     assert.equal(await sha1OfFile(target), object.sha1);
-    assert.ok(h.storageRequests().some((r) => r.method === 'GET' && r.range === 'bytes=0-0'));
+    assert.ok(!h.storageRequests().some((r) => r.method === 'HEAD'));
+  });
+
+  it('asks HEAD when the ranged GET does not tell the size', async () => {
+    const content = Buffer.from('a server that streams GETs without a length');
+    const server = createServer((req, res) => {
+      if (req.method === 'HEAD') res.writeHead(200, { 'content-length': content.length }).end();
+      else res.writeHead(200, { 'transfer-encoding': 'chunked' }).end(content);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const engine = h.engine();
+      const target = path.join(h.dir, 'streamed.txt');
+      const result = await engine.download(urlSource(`http://127.0.0.1:${port}/streamed.txt`, { dispatcher: engine.dispatcher }), target, FAST);
+      assert.equal(result.size, content.length);
+      assert.deepEqual(await readFile(target), content);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('never sends an Authorization header to storage, and keeps signatures out of logs and journals', async () => {

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { TransferError } from '../errors';
-import { discardBody, headerValue, parseContentRange, readBoundedText, storageErrorDetail } from '../storageResponse';
+import { discardBody, headerValue, readBoundedText, storageErrorDetail } from '../storageResponse';
 import type { ObjectSource, ResolvedObject } from '../types';
 import { fileNameFromContentDisposition, fileNameFromUrl } from './contentDisposition';
 import { urlIdentity } from './identity';
@@ -13,9 +13,10 @@ export interface UrlSourceOptions {
 }
 
 /**
- * A plain http(s) URL (no credentials are ever sent). HEAD tells size and ETag; when HEAD is refused
- * (presigned GET-only links) a one-byte ranged GET does. Resolving again yields the same URL, so an
- * expired plain link fails rather than loops.
+ * A plain http(s) URL (no credentials are ever sent). A one-byte ranged GET tells size and ETag: unlike
+ * HEAD it works on presigned GET-only links, and its connection stays open for the download (undici
+ * closes every connection after a HEAD). HEAD is asked only when that GET does not tell the size.
+ * Resolving again yields the same URL, so an expired plain link fails rather than loops.
  */
 export function urlSource(url: string, options: UrlSourceOptions = {}): ObjectSource {
   const parsed = new URL(url);
@@ -27,7 +28,8 @@ export function urlSource(url: string, options: UrlSourceOptions = {}): ObjectSo
     resolve: async (signal) => {
       // undici's index only when needed: a process that only downloads (the CLI) never loads it.
       const dispatcher = options.dispatcher ?? (await import('undici')).getGlobalDispatcher();
-      const probe = (await probeHead(dispatcher, parsed, signal)) ?? (await probeRangedGet(dispatcher, parsed, signal));
+      const probe = (await probeRangedGet(dispatcher, parsed, signal)) ?? (await probeHead(dispatcher, parsed, signal));
+      if (!probe) throw new TransferError('bad-source', 'The server did not say how big the file is.');
       return { url, ...probe, ...(options.sha1 ? { sha1: options.sha1.toLowerCase() } : {}) };
     },
   };
@@ -35,6 +37,7 @@ export function urlSource(url: string, options: UrlSourceOptions = {}): ObjectSo
 
 type Probe = Omit<ResolvedObject, 'url'>;
 
+/** undefined when HEAD is refused or does not tell the size either. */
 async function probeHead(dispatcher: Dispatcher, url: URL, signal: AbortSignal): Promise<Probe | undefined> {
   const response = await dispatcher.request({
     origin: url.origin,
@@ -49,7 +52,8 @@ async function probeHead(dispatcher: Dispatcher, url: URL, signal: AbortSignal):
   return describe(url, Number(length), response.headers);
 }
 
-async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSignal): Promise<Probe> {
+/** undefined when the answer does not tell the size. */
+async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSignal): Promise<Probe | undefined> {
   const response = await dispatcher.request({
     origin: url.origin,
     path: url.pathname + url.search,
@@ -59,19 +63,16 @@ async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSig
   });
   const { statusCode, headers, body } = response;
   try {
-    if (statusCode === 206) {
-      const total = parseContentRange(headerValue(headers, 'content-range'))?.total;
-      if (total === undefined) throw new TransferError('bad-source', 'The server did not say how big the file is.');
-      return describe(url, total, headers);
-    }
-    if (statusCode === 416) {
+    if (statusCode === 206 || statusCode === 416) {
+      // Read to the end (one byte, or a short error text), so the connection serves the download.
+      await body.dump();
       const total = /\/(\d+)\s*$/.exec(headerValue(headers, 'content-range') ?? '')?.[1];
-      if (total !== undefined) return describe(url, Number(total), headers);
+      return total === undefined ? undefined : describe(url, Number(total), headers);
     }
     if (statusCode === 200) {
+      // Range ignored: the whole object is coming; its length is all this needs (discarded below).
       const length = headerValue(headers, 'content-length');
-      if (length === undefined || !/^\d+$/.test(length)) throw new TransferError('bad-source', 'The server did not say how big the file is.');
-      return describe(url, Number(length), headers);
+      return length !== undefined && /^\d+$/.test(length) ? describe(url, Number(length), headers) : undefined;
     }
     const detail = storageErrorDetail(statusCode, await readBoundedText(body));
     if (statusCode === 404 || statusCode === 410) throw new TransferError('not-found', `Nothing to download there (${detail}).`);
