@@ -5,6 +5,7 @@ import { redactUrl } from '../http/redact';
 import { parseCliArgs, USAGE, type CliArgs } from './cliArgs';
 import { TransferEngine } from './engine';
 import { TransferError } from './errors';
+import { inlineWritesFs } from './fileSystem';
 import { tuneProcessForDownloading } from './memoryRelief';
 import { sanitizeFileName } from './names';
 import { MIB } from './settings';
@@ -57,6 +58,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const engine = new TransferEngine({
     // Like curl and aria2c: HTTP(S)_PROXY and NO_PROXY from the environment.
     proxy: {},
+    fs: inlineWritesFs,
     reclaimMemory: { minorEveryBytes: 2 * MIB, majorEveryBytes: 64 * MIB },
     log: (level, message) => {
       if (level !== 'debug' && !args.quiet) process.stderr.write(`\n${level}: ${message}\n`);
