@@ -26,6 +26,8 @@ function garbageCollector(): CollectGarbage | null {
   return collector;
 }
 
+export type CollectionKind = 'minor' | 'major';
+
 /**
  * Socket reads allocate a new buffer each time; V8 only collects them once ~64 MiB of such
  * external memory piled up, so a fast download holds tens of MiB of dead buffers. A cheap
@@ -35,25 +37,38 @@ function garbageCollector(): CollectGarbage | null {
 export class MemoryRelief {
   private sinceMinor = 0;
   private sinceMajor = 0;
+  private due?: CollectionKind;
 
   constructor(
     private readonly minorEveryBytes: number,
     private readonly majorEveryBytes = 0,
+    private readonly collect: (kind: CollectionKind) => void = collectWithV8,
   ) {}
 
+  /**
+   * `bytes` more were received. A collection that came due runs at the next call instead: the last
+   * bytes of a download (whose collection would only delay finishing it) then cost none.
+   */
   received(bytes: number): void {
     if (this.minorEveryBytes <= 0) return;
+    const due = this.due;
+    this.due = undefined;
+    if (due) this.collect(due);
     this.sinceMinor += bytes;
     this.sinceMajor += bytes;
     if (this.sinceMinor < this.minorEveryBytes) return;
     this.sinceMinor = 0;
     const major = this.majorEveryBytes > 0 && this.sinceMajor >= this.majorEveryBytes;
     if (major) this.sinceMajor = 0;
-    const gc = garbageCollector();
-    // No argument is a full collection everywhere; Node 20's V8 treats { type: 'major' } as a scavenge.
-    if (major) gc?.();
-    else gc?.({ type: 'minor' });
+    this.due = major ? 'major' : 'minor';
   }
+}
+
+function collectWithV8(kind: CollectionKind): void {
+  const gc = garbageCollector();
+  // No argument is a full collection everywhere; Node 20's V8 treats { type: 'major' } as a scavenge.
+  if (kind === 'major') gc?.();
+  else gc?.({ type: 'minor' });
 }
 
 /**

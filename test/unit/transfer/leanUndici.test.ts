@@ -19,9 +19,20 @@ describe('transfer: lean undici loading and memory relief', () => {
     }
   });
 
-  it('collects garbage every so many bytes without throwing, full collections included', () => {
-    const relief = new MemoryRelief(1024, 4096);
+  it('collects garbage every so many bytes, a due collection waiting for the next bytes', () => {
+    const kinds: string[] = [];
+    const relief = new MemoryRelief(1024, 4096, (kind) => kinds.push(kind));
     for (let i = 0; i < 10; i++) relief.received(1024);
-    new MemoryRelief(0).received(1 << 30);
+    // Due after every call; run at the next one, so the tenth call's collection never runs.
+    assert.deepEqual(kinds, ['minor', 'minor', 'minor', 'major', 'minor', 'minor', 'minor', 'major', 'minor']);
+    const disabled: string[] = [];
+    new MemoryRelief(0, 0, (kind) => disabled.push(kind)).received(1 << 30);
+    assert.deepEqual(disabled, []);
+  });
+
+  it("runs V8's own collections", () => {
+    const relief = new MemoryRelief(1, 1);
+    relief.received(1);
+    relief.received(1);
   });
 });
