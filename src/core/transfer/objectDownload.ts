@@ -86,9 +86,11 @@ export class ObjectDownload {
     let closed = false;
     try {
       this.progress.setPhase('resolving');
+      // Read while the source answers; a restart begins afresh whatever the journal says.
+      const journal = restarts > 0 ? undefined : readJournal(this.engine.fs, this.parts.journal);
       const resolved = await this.resolve(controller.signal);
       this.progress.setTotal(resolved.size);
-      part = await this.openPart(resolved, restarts > 0);
+      part = await this.openPart(resolved, await journal);
       if (restarts === 0) this.resumedBytes = part.done.size;
       this.progress.startAttempt(part.done.size);
 
@@ -184,9 +186,8 @@ export class ObjectDownload {
   }
 
   /** Continues from a matching journal, or starts a fresh temp file. */
-  private async openPart(resolved: ResolvedObject, forceFresh: boolean): Promise<OpenedPart> {
+  private async openPart(resolved: ResolvedObject, journal: JournalData | undefined): Promise<OpenedPart> {
     const fs = this.engine.fs;
-    const journal = forceFresh ? undefined : await readJournal(fs, this.parts.journal);
     if (journal && journalMatches(journal, this.source.identity, resolved)) {
       const done = IntervalSet.from(journal.done);
       const onDisk = await fs.size(this.parts.data).catch(() => undefined);
