@@ -60,7 +60,7 @@ describe('APS: Export as PDF (against the emulator)', function () {
     it('polls the export again for a fresh signed URL when the first one has expired', async () => {
       const node = await tipNode(emu, ext, emu.seed.ids.items.sheetA102);
       emu.requests.clear();
-      emu.faults.add({ kind: 'expireSignedUrl', origin: 'storage', path: '**/emulator-exports/**', count: 2 });
+      emu.faults.add({ kind: 'expireSignedUrl', origin: 'storage', path: '**/emulator-exports/**', count: 1 });
       prompts.answer('Without markups');
 
       const job = await vscode.commands.executeCommand<JobRecord>('apsExplorer.exportPdf', node);
