@@ -109,9 +109,11 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
   });
   const url = new URL(target.url);
   let exchange: StorageExchange | undefined;
+  const requested = performance.now();
   try {
     exchange = new StorageExchange(ctx.dispatcher, { origin: url.origin, path: url.pathname + url.search, method: 'GET', headers }, controller.signal);
     const response = await exchange.head;
+    const answered = performance.now();
     watchdog.touch();
     const status = response.statusCode;
     if (status === 200 || status === 206) {
@@ -131,13 +133,16 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
       if (range.start !== relStart || range.end !== relEnd) {
         throw new Retryable(`Content-Range ${range.start}-${range.end} does not match the requested ${relStart}-${relEnd}`);
       }
-      await streamToFile(ctx, exchange, span, { start: segment.start + range.start, end: segment.start + range.end + 1 }, watchdog);
+      const body = { start: segment.start + range.start, end: segment.start + range.end + 1 };
+      span.stream = { since: answered, from: body.start, received: body.start, latencyMs: answered - requested };
+      await streamToFile(ctx, exchange, span, body, watchdog);
     } else if (status === 200) {
       const length = headerValue(response.headers, 'content-length');
       if (length !== undefined && Number(length) !== segmentLength) {
         throw new RestartRequired(`size is now ${length} instead of ${segmentLength}`);
       }
       if (!asksWholeSegment && !ctx.singleStream) throw new RangeIgnored();
+      span.stream = { since: answered, from: segment.start, received: segment.start, latencyMs: answered - requested };
       await streamToFile(ctx, exchange, span, { start: segment.start, end: segment.end + 1 }, watchdog);
     } else {
       await failForStatus(status, response.headers, exchange);
@@ -147,6 +152,7 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
     if (ctx.signal.aborted) throw ctx.signal.reason;
     throw classify(error);
   } finally {
+    span.stream = undefined;
     watchdog.stop();
     ctx.signal.removeEventListener('abort', onAbort);
     exchange?.discard();

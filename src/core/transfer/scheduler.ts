@@ -9,13 +9,34 @@ export interface Span {
   end: number;
   /** Next byte not yet written. */
   cursor: number;
+  /** The response filling it now, if one is streaming: what its rate and a new request's wait are measured from. */
+  stream?: SpanStream;
 }
+
+export interface SpanStream {
+  /** performance.now() when its body began. */
+  readonly since: number;
+  /** Object offset of the body's first byte. */
+  readonly from: number;
+  /** Object offset up to which the body has arrived (written or not). */
+  received: number;
+  /** How long the request waited for its answer. */
+  readonly latencyMs: number;
+}
+
+/** Below this much streaming, a rate says little. */
+const MIN_RATE_WINDOW_MS = 20;
+/** Smallest piece worth a request of its own once rates are known. */
+const MIN_STEAL_BYTES = 256 * 1024;
 
 /**
  * Hands out work like aria2c's segmented download: the missing bytes are cut into about one span per
- * connection, each fetched with one open request; a worker that runs out of work takes over the far
- * half of the span with the most bytes left, so every connection stays busy until the end with few
- * requests. `minSplit` (the chunk size) is the smallest piece a span is ever cut into.
+ * connection (never into pieces under `minSplit`, the chunk size), each fetched with one open request.
+ * A worker that runs out of work takes over the far part of another span, so every connection stays
+ * busy until the end with few requests. Connections seldom run equally fast: of the spans whose rate
+ * is measured, it cuts the one that will take longest, where both would end together, if the piece
+ * lasts at least two request waits (even below the chunk size: one slow connection never holds up
+ * the rest). Spans too young for a rate are cut by bytes: the far half, only of at least 2 x `minSplit`.
  */
 export class SpanScheduler {
   private readonly queue: Span[] = [];
@@ -26,6 +47,7 @@ export class SpanScheduler {
     done: IntervalSet,
     connections: number,
     private readonly minSplit: number,
+    private readonly now: () => number = () => performance.now(),
   ) {
     const gaps = segments.flatMap((segment, index) => done.missingWithin(segment.start, segment.end + 1).map(([start, end]) => ({ index, start, end })));
     const missing = gaps.reduce((sum, gap) => sum + gap.end - gap.start, 0);
@@ -57,16 +79,54 @@ export class SpanScheduler {
   }
 
   private steal(): Span | undefined {
-    let victim: Span | undefined;
+    const now = this.now();
+    const measured: Span[] = [];
+    const young: Span[] = [];
     for (const span of this.active) {
+      const stream = span.stream;
+      (stream && now - stream.since >= MIN_RATE_WINDOW_MS && stream.received > stream.from ? measured : young).push(span);
+    }
+    const cut = this.cutByTime(measured, now) ?? this.cutByBytes(young);
+    if (!cut) return undefined;
+    const { victim, boundary } = cut;
+    const taken: Span = { segment: victim.segment, start: boundary, end: victim.end, cursor: boundary };
+    victim.end = boundary;
+    return taken;
+  }
+
+  private cutByTime(spans: readonly Span[], now: number): Cut | undefined {
+    let best: (Cut & { finishMs: number }) | undefined;
+    for (const span of spans) {
+      const stream = span.stream as SpanStream;
+      const rate = (stream.received - stream.from) / (now - stream.since);
+      const remaining = span.end - Math.max(span.cursor, stream.received);
+      // A new request starts latencyMs late; at equal rates both end together when the victim keeps
+      // (remaining + latency x rate) / 2 and the taker gets the rest.
+      const lead = stream.latencyMs * rate;
+      const taken = Math.floor((remaining - lead) / 2);
+      // Taking a piece ends the victim's response early (its connection closes): only for a piece that
+      // lasts at least two request waits.
+      if (taken < Math.max(MIN_STEAL_BYTES, 2 * lead)) continue;
+      const finishMs = remaining / rate;
+      if (!best || finishMs > best.finishMs) best = { victim: span, boundary: span.end - taken, finishMs };
+    }
+    return best;
+  }
+
+  private cutByBytes(spans: readonly Span[]): Cut | undefined {
+    let victim: Span | undefined;
+    for (const span of spans) {
       if (!victim || span.end - span.cursor > victim.end - victim.cursor) victim = span;
     }
     if (!victim) return undefined;
     const remaining = victim.end - victim.cursor;
     if (!(remaining >= 2 * this.minSplit)) return undefined;
-    const boundary = victim.cursor + Math.ceil(remaining / 2);
-    const taken: Span = { segment: victim.segment, start: boundary, end: victim.end, cursor: boundary };
-    victim.end = boundary;
-    return taken;
+    return { victim, boundary: victim.cursor + Math.ceil(remaining / 2) };
   }
+}
+
+/** Where to cut a span: the taker gets [boundary, end). */
+interface Cut {
+  readonly victim: Span;
+  readonly boundary: number;
 }

@@ -62,6 +62,7 @@ export class SpanWriter {
     this.watchdog.touch();
     const chunkStart = this.position;
     this.position += chunk.length;
+    if (this.span.stream) this.span.stream.received = this.position;
     return this.consume(chunk, chunkStart);
   }
 

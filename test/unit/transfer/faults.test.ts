@@ -33,6 +33,18 @@ describe('transfer: storage faults', function () {
     assert.equal(await sha1OfFile(target), object.sha1);
   });
 
+  it('lets the other connections take over what a slow one has left, in pieces under the chunk size', async () => {
+    const { object, target, run } = await download(32 * MiB, { ...FAST, chunkSize: 8 * MiB, singleRequestThreshold: 0, connections: 2 });
+    h.emulator.faults.add({ kind: 'bandwidth', bytesPerSecond: 1 * MiB, count: 1, path: objectPath(object.objectKey) });
+    const result = await run();
+    assert.equal(result.sha1, object.sha1);
+    assert.equal(await sha1OfFile(target), object.sha1);
+    // The first request is the throttled one; at 1 MiB/s its 16 MiB span alone would take 16 s.
+    const [[slowStart, slowEnd], ...others] = requestedRanges(h.storageRequests(), object.objectKey, object.size);
+    const takenOver = others.reduce((sum, [start, end]) => sum + Math.max(0, Math.min(end, slowEnd) - Math.max(start, slowStart) + 1), 0);
+    assert.ok(takenOver > 14 * MiB, `only ${takenOver} bytes of the slow span were taken over`);
+  });
+
   it('gives up when a freshly renewed link is refused as well', async () => {
     const { object, target, run } = await download(1 * MiB);
     h.emulator.faults.add({ kind: 'expireSignedUrl', path: objectPath(object.objectKey) });

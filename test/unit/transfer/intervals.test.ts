@@ -94,6 +94,53 @@ describe('transfer: byte intervals and span scheduling', () => {
     assert.equal(scheduler.next(), undefined, 'nothing left worth splitting (< 2 x minSplit)');
   });
 
+  describe('once rates are measured', () => {
+    const MiB = 1024 * 1024;
+    let clock = 0;
+    const twoSpans = () => {
+      clock = 0;
+      const scheduler = new SpanScheduler([{ start: 0, end: 64 * MiB - 1, url: 'a' }], new IntervalSet(), 2, 8 * MiB, () => clock);
+      const slow = scheduler.next() as Span;
+      const fast = scheduler.next() as Span;
+      // Both answered after 10 ms; 100 ms later 1 MiB of the slow one has arrived, and all of the fast one.
+      slow.stream = { since: 10, from: 0, received: 1 * MiB, latencyMs: 10 };
+      clock = 110;
+      fast.cursor = fast.end;
+      scheduler.finish(fast);
+      return { scheduler, slow };
+    };
+
+    it('cuts the span that will take longest where both end together, below 2 x the chunk size too', () => {
+      const { scheduler, slow } = twoSpans();
+      // 31 MiB left at 0.01 MiB/ms; a new request starts 10 ms late (0.1 MiB): the taker gets (31 - 0.1) / 2 MiB.
+      const taken = scheduler.next() as Span;
+      assert.equal(taken.end, 32 * MiB);
+      assert.equal(taken.end - taken.start, Math.floor((31 * MiB - 0.1 * MiB) / 2));
+      assert.equal(slow.end, taken.start);
+
+      // Again and again while a piece outlasts a new request's wait, though far below the 8 MiB chunk size.
+      taken.cursor = taken.end;
+      scheduler.finish(taken);
+      const again = scheduler.next() as Span;
+      assert.ok(again.end - again.start < 8 * MiB && again.end - again.start > 7 * MiB);
+    });
+
+    it('leaves a span alone when it ends before a new request could help', () => {
+      const { scheduler, slow } = twoSpans();
+      slow.stream = { since: 10, from: slow.end - 1.3 * MiB, received: slow.end - 0.3 * MiB, latencyMs: 10 };
+      assert.equal(scheduler.next(), undefined, '0.3 MiB left at 0.01 MiB/ms: the taker would get 0.1 MiB');
+      assert.equal(slow.end, 32 * MiB);
+    });
+
+    it('cuts spans too young for a rate by bytes: the far half', () => {
+      const { scheduler, slow } = twoSpans();
+      slow.stream = { since: 100, from: 0, received: 1 * MiB, latencyMs: 10 };
+      slow.cursor = 1 * MiB;
+      const taken = scheduler.next() as Span;
+      assert.equal(taken.start, 1 * MiB + Math.ceil((31 * MiB) / 2));
+    });
+  });
+
   it('covers every missing byte exactly once', () => {
     const done = IntervalSet.from([
       [5, 17],
