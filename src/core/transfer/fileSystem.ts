@@ -1,5 +1,4 @@
 import { promises as fsp, writevSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 
 /** The part of a file handle the engine uses (node:fs/promises FileHandle satisfies it). */
 export interface TransferFile {
@@ -78,12 +77,16 @@ export const nodeFs: TransferFs = {
  */
 export const inlineWritesFs: TransferFs = {
   ...nodeFs,
-  open: async (path, flags) => withInlineWrites(await fsp.open(path, flags)),
+  open: async (path, flags) => {
+    const handle = await fsp.open(path, flags);
+    return withWritev(handle, async (buffers, position) => ({ bytesWritten: writevSync(handle.fd, buffers, position) }));
+  },
 };
 
-function withInlineWrites(handle: FileHandle): TransferFile {
+/** `handle` with its writes going through `writev` instead. */
+export function withWritev(handle: TransferFile, writev: TransferFile['writev']): TransferFile {
   return {
-    writev: async (buffers, position) => ({ bytesWritten: writevSync(handle.fd, buffers, position) }),
+    writev,
     read: (buffer, offset, length, position) => handle.read(buffer, offset, length, position),
     datasync: () => handle.datasync(),
     sync: () => handle.sync(),

@@ -1,21 +1,8 @@
 // A file-system seam that fails on purpose (tests run as root, where permissions alone stop nothing).
-import { nodeFs, type TransferFile, type TransferFs } from '../../../src/core/transfer/fileSystem';
+import { nodeFs, withWritev, type TransferFs } from '../../../src/core/transfer/fileSystem';
 
 export function errno(code: string): Error {
   return Object.assign(new Error(`${code}: injected`), { code });
-}
-
-/** `handle` with its writes going through `writev` instead. */
-export function withWritev(handle: TransferFile, writev: TransferFile['writev']): TransferFile {
-  return {
-    writev,
-    read: (buffer, offset, length, position) => handle.read(buffer, offset, length, position),
-    datasync: () => handle.datasync(),
-    sync: () => handle.sync(),
-    stat: () => handle.stat(),
-    truncate: (length) => handle.truncate(length),
-    close: () => handle.close(),
-  };
 }
 
 /** nodeFs with some operations replaced (tests run as root: permissions alone would not stop writes). */
