@@ -32,6 +32,8 @@ interface Contender {
   readonly connections: number;
   readonly command: string;
   readonly args: (url: string, out: string) => string[];
+  /** A reference point, not a downloader: its output is not one checked file (see parallelCurl). */
+  readonly floor?: boolean;
 }
 
 interface Measurement {
@@ -92,6 +94,24 @@ function viaSigneds3download(connections: number): Contender {
 }
 
 const curl: Contender = { name: 'curl', connections: 1, command: 'curl', args: (url, out) => ['-sS', '-o', out, url] };
+
+/** How fast `connections` connections can go here at all: curls fetching a share each into its own file, size known beforehand. */
+function parallelCurl(connections: number, size: number): Contender {
+  const script = [
+    'set -e; url=$1; dir=$2.parts; size=$3; n=$4; share=$(( (size + n - 1) / n )); pids=()',
+    'mkdir -p "$dir"',
+    'for ((i = 0; i < n; i++)); do start=$(( i * share )); end=$(( start + share - 1 )); (( end < size )) || end=$(( size - 1 ))',
+    '  curl -sS -r "$start-$end" -o "$dir/$i" "$url" & pids+=($!); done',
+    'for pid in "${pids[@]}"; do wait "$pid"; done',
+  ].join('\n');
+  return {
+    name: `floor: ${connections} x curl -r (size known, separate files)`,
+    connections,
+    floor: true,
+    command: 'bash',
+    args: (url, out) => ['-c', script, 'parallel-curl', url, out, String(size), String(connections)],
+  };
+}
 
 /**
  * Every contender honours HTTP(S)_PROXY, and the emulator is on loopback. NODE_EXTRA_CA_CERTS goes:
@@ -248,6 +268,10 @@ export async function run(): Promise<void> {
       return (await sha1Of(file)) === expected.sha1 ? m : { ...m, ok: false, note: 'sha1 mismatch' };
     };
     const check = checkAgainst(object, out);
+    const dropParts = async (m: Measurement): Promise<Measurement> => {
+      await rm(`${out}.parts`, { recursive: true, force: true });
+      return m;
+    };
 
     // Capped: every storage response is throttled per connection and delayed per request.
     await emulator.setFaults([
@@ -257,9 +281,11 @@ export async function run(): Promise<void> {
     const contenders: Contender[] = [
       engine(8, '8M'),
       ...(hasAria2 ? [aria2(8, '8M', true), aria2(8, '8M', false)] : []),
+      ...(hasCurl ? [parallelCurl(8, object.size)] : []),
       engine(16, '4M'),
       engine(16, '8M'),
       ...(hasAria2 ? [aria2(16, '4M', true), aria2(16, '4M', false)] : []),
+      ...(hasCurl ? [parallelCurl(16, object.size)] : []),
       engine(8, '8M', ['--sha1', object.sha1]),
       viaSigneds3download(8),
       ...(hasCurl ? [curl] : []),
@@ -268,7 +294,7 @@ export async function run(): Promise<void> {
     const results = new Map<string, Measurement>();
     for (const contender of contenders) {
       const target = contender.name.includes('signeds3download') ? emulator.ossUrl(object) : url;
-      results.set(contender.name, await measure(contender, target, out, check));
+      results.set(contender.name, await measure(contender, target, out, contender.floor ? dropParts : check));
     }
     const rows = contenders.map((c) => {
       const m = results.get(c.name) as Measurement;
@@ -279,10 +305,10 @@ export async function run(): Promise<void> {
         m.ok ? m.seconds.toFixed(2) : `FAILED ${m.note ?? ''}`,
         engineOwn(m),
         mib(object.size / m.seconds),
-        aria && c.command !== 'aria2c' ? (aria.seconds / m.seconds).toFixed(2) : '',
+        aria && c.command === process.execPath ? (aria.seconds / m.seconds).toFixed(2) : '',
         limit.toFixed(2),
         (limit / m.seconds).toFixed(3),
-        m.peakRssBytes === undefined ? 'n/a' : mib(m.peakRssBytes),
+        c.floor ? '' : m.peakRssBytes === undefined ? 'n/a' : mib(m.peakRssBytes),
       ];
     });
     await emulator.setFaults([]);
