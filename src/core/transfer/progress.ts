@@ -6,7 +6,8 @@ const TERMINAL: ReadonlySet<TransferPhase> = new Set(['done', 'skipped', 'failed
 /**
  * Progress of one file: counts distinct bytes written, never goes backwards (a restart holds the
  * shown value until the new attempt passes it), never exceeds the size; emits on phase changes and
- * about every `intervalMs` while downloading.
+ * about every `intervalMs` while downloading. When a restart finds the object resized, the value
+ * held keeps its fraction of the size: the percentage still never goes back nor past 100 %.
  */
 export class FileProgressTracker {
   private phase: TransferPhase = 'queued';
@@ -29,6 +30,7 @@ export class FileProgressTracker {
   }
 
   setTotal(total: number): void {
+    if (this.total && total !== this.total) this.shown = Math.min(total, Math.floor((this.shown * total) / this.total));
     this.total = total;
   }
 

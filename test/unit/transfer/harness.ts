@@ -120,19 +120,28 @@ export async function seededObject(h: TransferHarness, name: SizeName): Promise<
   return h.emulator.describeObject(stored.bucketKey, stored.objectKey);
 }
 
-/** Collects progress events and checks the invariants: monotonic, never above the size. */
+/**
+ * Collects progress events and checks the invariants: never above the size, bytes monotonic while the
+ * size stays, and the fraction monotonic when a restart finds the object resized.
+ */
 export function progressRecorder(): { onProgress: (p: FileProgress) => void; events: FileProgress[]; check(size: number): void } {
   const events: FileProgress[] = [];
   return {
     events,
     onProgress: (p) => events.push(p),
     check(size) {
-      let previous = 0;
+      let previous: FileProgress | undefined;
       for (const event of events) {
-        assert.ok(event.transferredBytes >= previous, `progress went back from ${previous} to ${event.transferredBytes}`);
-        assert.ok(event.transferredBytes <= size, `progress ${event.transferredBytes} above size ${size}`);
-        if (event.totalBytes !== undefined) assert.ok(event.transferredBytes <= event.totalBytes);
-        previous = event.transferredBytes;
+        const { transferredBytes: bytes, totalBytes: total } = event;
+        if (total !== undefined) assert.ok(bytes <= total, `progress ${bytes} above size ${total}`);
+        if (previous && previous.totalBytes !== undefined && total !== undefined && total !== previous.totalBytes) {
+          const fraction = (p: FileProgress) => (p.totalBytes ? p.transferredBytes / p.totalBytes : 0);
+          // Rescaling rounds down: at most a byte of the new size.
+          assert.ok(fraction(event) >= fraction(previous) - 1 / total, `progress went back from ${fraction(previous)} to ${fraction(event)} of the size`);
+        } else {
+          assert.ok(bytes >= (previous?.transferredBytes ?? 0), `progress went back from ${previous?.transferredBytes} to ${bytes}`);
+        }
+        previous = event;
       }
       const last = events[events.length - 1];
       assert.equal(last?.phase, 'done');

@@ -28,6 +28,21 @@ describe('transfer: progress', () => {
     for (let i = 1; i < events.length; i++) assert.ok(events[i].transferredBytes >= events[i - 1].transferredBytes);
   });
 
+  it('keeps the fraction held, not the bytes, when a restart finds the object resized', () => {
+    const tracker = new FileProgressTracker('id', '/x', undefined);
+    tracker.setTotal(1000);
+    tracker.startAttempt(0);
+    tracker.addWritten(600);
+    tracker.setTotal(500);
+    tracker.startAttempt(0);
+    assert.deepEqual([tracker.snapshot().transferredBytes, tracker.snapshot().totalBytes], [300, 500], 'still 60 %, not 600 of 500');
+    tracker.addWritten(400);
+    assert.equal(tracker.snapshot().transferredBytes, 400);
+    tracker.setTotal(2000);
+    tracker.startAttempt(0);
+    assert.equal(tracker.snapshot().transferredBytes, 1600, 'still 80 %');
+  });
+
   it('counts resumed bytes as done but not towards the rate', () => {
     let now = 0;
     const meter = new RateMeter(3000, () => now);
