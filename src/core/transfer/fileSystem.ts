@@ -36,7 +36,13 @@ function isMissing(error: unknown): boolean {
 export const nodeFs: TransferFs = {
   open: (path, flags) => fsp.open(path, flags),
   rename: (from, to) => fsp.rename(from, to),
-  remove: (path) => fsp.rm(path, { force: true }),
+  remove: async (path) => {
+    try {
+      await fsp.unlink(path);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  },
   mkdir: async (path) => {
     await fsp.mkdir(path, { recursive: true });
   },

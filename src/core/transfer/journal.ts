@@ -59,6 +59,5 @@ export async function writeJournal(fs: TransferFs, path: string, data: JournalDa
 }
 
 export async function removeJournal(fs: TransferFs, path: string): Promise<void> {
-  await fs.remove(`${path}.tmp`);
-  await fs.remove(path);
+  await Promise.all([fs.remove(`${path}.tmp`), fs.remove(path)]);
 }
