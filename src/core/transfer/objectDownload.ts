@@ -143,9 +143,17 @@ export class ObjectDownload {
       await activeKeeper.stop();
 
       this.progress.setPhase('verifying');
-      const sha1 = await this.verify(file, resolved, controller.signal);
+      // The data goes to the disk while it is read back for the hash.
+      const synced = this.fileStep('sync', () => file.sync());
+      let sha1: string | undefined;
+      try {
+        sha1 = await this.verify(file, resolved, controller.signal);
+      } catch (error) {
+        await synced.catch(() => undefined);
+        throw error;
+      }
       this.progress.setPhase('finalizing');
-      await this.fileStep('sync', () => file.sync());
+      await synced;
       await activeKeeper.flush(true);
       closed = true;
       await this.fileStep('close', () => file.close());
