@@ -59,7 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
     // Like curl and aria2c: HTTP(S)_PROXY and NO_PROXY from the environment.
     proxy: {},
     fs: inlineWritesFs,
-    reclaimMemory: { minorEveryBytes: 8 * MIB, majorEveryBytes: 128 * MIB },
+    reclaimMemory: { everyBytes: 8 * MIB },
     log: (level, message) => {
       if (level !== 'debug' && !args.quiet) process.stderr.write(`\n${level}: ${message}\n`);
     },

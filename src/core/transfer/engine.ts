@@ -31,7 +31,7 @@ export interface TransferEngineOptions {
    * Ask V8 to collect dead socket buffers every so many downloaded bytes instead of letting ~64 MiB
    * pile up. Process-wide, so off by default; meant for a process that only downloads (the CLI).
    */
-  readonly reclaimMemory?: { readonly minorEveryBytes: number; readonly majorEveryBytes?: number };
+  readonly reclaimMemory?: { readonly everyBytes: number };
 }
 
 /** Downloads storage objects into files: ranged, parallel, resumable, verified. No VS Code dependency. */
@@ -50,7 +50,7 @@ export class TransferEngine {
       fs: options.fs ?? nodeFs,
       log: options.log ?? (() => undefined),
       random: options.random ?? Math.random,
-      memory: new MemoryRelief(options.reclaimMemory?.minorEveryBytes ?? 0, options.reclaimMemory?.majorEveryBytes ?? 0),
+      memory: new MemoryRelief(options.reclaimMemory?.everyBytes ?? 0),
       buffers: new BufferPool(WRITE_BUFFER_BYTES, 2 * cap),
     };
   }

@@ -26,23 +26,20 @@ function garbageCollector(): CollectGarbage | null {
   return collector;
 }
 
-export type CollectionKind = 'minor' | 'major';
-
 /**
  * Socket reads allocate a new buffer each time; V8 only collects them once ~64 MiB of such
  * external memory piled up, so a fast download holds tens of MiB of dead buffers. A cheap
- * young-generation collection every few MiB (and a full one now and then, for buffers that were
- * still queued at a young collection) keeps resident memory lower. Disabled when minorEveryBytes is 0.
+ * young-generation collection every few MiB keeps resident memory low and flat: the buffers die
+ * young (copied into the write buffers at once), so full collections add nothing but pauses.
+ * Disabled when everyBytes is 0.
  */
 export class MemoryRelief {
-  private sinceMinor = 0;
-  private sinceMajor = 0;
-  private due?: CollectionKind;
+  private since = 0;
+  private due = false;
 
   constructor(
-    private readonly minorEveryBytes: number,
-    private readonly majorEveryBytes = 0,
-    private readonly collect: (kind: CollectionKind) => void = collectWithV8,
+    private readonly everyBytes: number,
+    private readonly collect: () => void = collectYoungGeneration,
   ) {}
 
   /**
@@ -50,36 +47,29 @@ export class MemoryRelief {
    * bytes of a download (whose collection would only delay finishing it) then cost none.
    */
   received(bytes: number): void {
-    if (this.minorEveryBytes <= 0) return;
-    const due = this.due;
-    this.due = undefined;
-    if (due) this.collect(due);
-    this.sinceMinor += bytes;
-    this.sinceMajor += bytes;
-    if (this.sinceMinor < this.minorEveryBytes) return;
-    this.sinceMinor = 0;
-    const major = this.majorEveryBytes > 0 && this.sinceMajor >= this.majorEveryBytes;
-    if (major) this.sinceMajor = 0;
-    this.due = major ? 'major' : 'minor';
+    if (this.everyBytes <= 0) return;
+    if (this.due) this.collect();
+    this.due = false;
+    this.since += bytes;
+    if (this.since < this.everyBytes) return;
+    this.since = 0;
+    this.due = true;
   }
 }
 
-function collectWithV8(kind: CollectionKind): void {
-  const gc = garbageCollector();
-  // No argument is a full collection everywhere; Node 20's V8 treats { type: 'major' } as a scavenge.
-  if (kind === 'major') gc?.();
-  else gc?.({ type: 'minor' });
+function collectYoungGeneration(): void {
+  garbageCollector()?.({ type: 'minor' });
 }
 
 /**
  * For a process that only downloads: keep V8 from optimizing undici's HTTP parser (WebAssembly), whose
  * one-time optimizing compile costs ~35 MiB of transient memory and gains nothing measurable here; and
- * the JavaScript too (TurboFan): the work per socket chunk is small, so optimizing it only takes CPU from
- * the download while it is short (256 MiB here: 0.42 s instead of 0.47 s on 2 busy cores; 1 GiB is as
- * fast either way) and a few MiB of memory; and keep the young generation from growing (socket buffers live off-heap and MemoryRelief collects it
- * every few MiB anyway, so a bigger one only holds more pages); and free the dead buffers' memory within
- * each of those collections rather than on a background thread that lags when the CPU is busy.
- * Must run before the first request.
+ * the JavaScript too (TurboFan): the work per socket chunk is small, so optimizing it only takes CPU
+ * from a download while it runs (256 MiB here: 0.42 s instead of 0.47 s on 2 busy cores; 1 GiB is as
+ * fast either way) and a few MiB of memory; and keep the young generation from growing (socket
+ * buffers live off-heap and MemoryRelief collects it every few MiB anyway, so a bigger one only holds
+ * more pages); and free the dead buffers' memory within each of those collections rather than on a
+ * background thread that lags when the CPU is busy. Must run before the first request.
  */
 export function tuneProcessForDownloading(): void {
   for (const flag of ['--liftoff-only', '--no-turbofan', '--semi-space-growth-factor=1', '--no-concurrent-array-buffer-sweeping']) {
