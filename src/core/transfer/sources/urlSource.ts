@@ -64,8 +64,9 @@ async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSig
   const { statusCode, headers, body } = response;
   try {
     if (statusCode === 206 || statusCode === 416) {
-      // Read to the end (one byte, or a short error text), so the connection serves the download.
-      await body.dump();
+      // Read to the end (one byte, or a short error text), so the connection serves the download;
+      // the headers said all this needs, so a body cut short only costs the connection.
+      await body.dump().catch(() => undefined);
       const total = /\/(\d+)\s*$/.exec(headerValue(headers, 'content-range') ?? '')?.[1];
       return total === undefined ? undefined : describe(url, Number(total), headers);
     }
