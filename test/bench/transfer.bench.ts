@@ -174,10 +174,17 @@ async function measureOnce(contender: Contender, url: string, out: string): Prom
   return { seconds, engineSeconds, peakRssBytes: peak, ok: code === 0, note: code === 0 ? undefined : `exit ${code}: ${stderr.trim().slice(0, 200)}` };
 }
 
-/** The fastest of RUNS runs (a failed run counts as failed). */
-async function measure(contender: Contender, url: string, out: string, check: (m: Measurement) => Promise<Measurement>): Promise<Measurement> {
+/** The fastest of RUNS runs (a failed run counts as failed); `prepare` runs before each. */
+async function measure(
+  contender: Contender,
+  url: string,
+  out: string,
+  check: (m: Measurement) => Promise<Measurement>,
+  prepare?: () => Promise<void>,
+): Promise<Measurement> {
   let best: Measurement | undefined;
   for (let run = 0; run < RUNS; run++) {
+    await prepare?.();
     const m = await check(await measureOnce(contender, url, out));
     if (!m.ok) return m;
     if (!best || m.seconds < best.seconds) best = m;
@@ -318,6 +325,25 @@ export async function run(): Promise<void> {
       `engine s: the engine's own time, without starting Node and loading modules. Any client pays ${LATENCY_MS} ms for the size ` +
         `(a one-byte GET) and ${LATENCY_MS} ms more for the first byte, which "limit s" leaves out. ${nodeStartup()}`,
     );
+
+    // One slow connection: each client's second request gets SLOW instead of CAP.
+    const SLOW = 2 * MiB;
+    const oneSlow = () =>
+      emulator.setFaults([
+        { kind: 'bandwidth', origin: 'storage', bytesPerSecond: SLOW, skip: 1, count: 1 },
+        { kind: 'bandwidth', origin: 'storage', bytesPerSecond: CAP },
+        { kind: 'latency', origin: 'storage', latencyMs: LATENCY_MS },
+      ]);
+    const straggling: Contender[] = [engine(8, '8M'), ...(hasAria2 ? [aria2(8, '8M', true)] : [])];
+    const slowLimit = object.size / (7 * CAP + SLOW);
+    const slowRows: string[][] = [];
+    for (const contender of straggling) {
+      const m = await measure(contender, url, out, check, oneSlow);
+      slowRows.push([contender.name, m.ok ? m.seconds.toFixed(2) : `FAILED ${m.note ?? ''}`, mib(object.size / m.seconds), slowLimit.toFixed(2), (slowLimit / m.seconds).toFixed(3)]);
+    }
+    await emulator.setFaults([]);
+    console.log(`\nSame, but one of the 8 connections (each client's second request) gets ${mib(SLOW)} MiB/s (${runs})`);
+    console.log(table(['contender', 'wall s', 'MiB/s', 'limit s (7 fast + 1 slow)', 'limit / wall'], slowRows));
 
     // Uncapped: loopback at full speed.
     const uncapped: Contender[] = [engine(8, '8M'), engine(16, '8M'), ...(hasCurl ? [curl] : []), ...(hasAria2 ? [aria2(8, '8M', true)] : [])];

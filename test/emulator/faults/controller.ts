@@ -59,6 +59,7 @@ export function validateFaultSpec(spec: unknown): FaultSpec {
   if (fault.origin === 'storage' && API_ONLY.includes(fault.kind)) throw new FaultSpecError(`${fault.kind} applies to the api origin only`);
   if (fault.probability !== undefined && !(fault.probability >= 0 && fault.probability <= 1)) throw new FaultSpecError('probability must be within [0, 1]');
   if (fault.count !== undefined && !(Number.isInteger(fault.count) && fault.count > 0)) throw new FaultSpecError('count must be a positive integer');
+  if (fault.skip !== undefined && !(Number.isInteger(fault.skip) && fault.skip >= 0)) throw new FaultSpecError('skip must be a non-negative integer');
   if (fault.kind === 'status' && !(Number.isInteger(fault.status) && (fault.status as number) >= 100 && (fault.status as number) <= 599)) {
     throw new FaultSpecError('a status fault needs status (100-599)');
   }
@@ -75,6 +76,7 @@ export function validateFaultSpec(spec: unknown): FaultSpec {
 
 interface Entry {
   fault: ActiveFault;
+  toSkip: number;
   remaining: number;
   matches: (path: string) => boolean;
 }
@@ -91,6 +93,7 @@ export class Faults implements FaultController {
     const matcher = valid.path === undefined ? () => true : pathMatcher(valid.path);
     this.entries.push({
       fault: { ...valid, id, hits: 0 },
+      toSkip: valid.skip ?? 0,
       remaining: valid.count ?? Infinity,
       matches: (path) => matcher(path) || matcher(decodedPath(path)),
     });
@@ -120,6 +123,10 @@ export class Faults implements FaultController {
       if (fault.origin !== undefined && fault.origin !== context.origin) continue;
       if (fault.method !== undefined && fault.method.toUpperCase() !== context.method.toUpperCase()) continue;
       if (!entry.matches(context.path)) continue;
+      if (entry.toSkip > 0) {
+        entry.toSkip--;
+        continue;
+      }
       if (fault.probability !== undefined && !(this.random() < fault.probability)) continue;
       fault.hits++;
       entry.remaining--;

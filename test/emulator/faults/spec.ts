@@ -1,7 +1,8 @@
 /**
  * The one fault type. A fault applies to requests matching all of its scope fields
- * (origin, path, method), at most `count` times (unlimited when absent), each time with
- * `probability` (1 when absent). Kinds and their parameters:
+ * (origin, path, method), after letting the first `skip` of them through (none when absent),
+ * at most `count` times (unlimited when absent), each time with `probability` (1 when absent).
+ * Kinds and their parameters:
  *
  * - latency            api|storage  wait latencyMs (+ random 0..jitterMs) before answering.
  * - bandwidth          storage      cap each matching connection to bytesPerSecond.
@@ -53,6 +54,8 @@ export interface FaultSpec {
   probability?: number;
   /** Affect only the next N matching requests, then expire (default: unlimited). */
   count?: number;
+  /** Let the first N matching requests through unaffected (default 0), e.g. to slow down the second connection only. */
+  skip?: number;
 
   // kind-specific parameters
   latencyMs?: number;

@@ -73,6 +73,10 @@ describe('emulator: fault injection', () => {
     assert.match(await storage.text(), /<Code>InternalError<\/Code>/);
     emulator.faults.add({ kind: 'status', status: 502, origin: 'storage', count: 1 });
     assert.equal((await fetch(objectUrl)).status, 502);
+
+    emulator.faults.add({ kind: 'status', status: 503, origin: 'storage', skip: 1, count: 1 });
+    assert.deepEqual([(await fetch(objectUrl)).status, (await fetch(objectUrl)).status, (await fetch(objectUrl)).status], [200, 503, 200], 'skip: 1 lets the first through');
+    assert.throws(() => emulator.faults.add({ kind: 'status', status: 503, skip: -1 }), /skip must be a non-negative integer/);
   });
 
   it('scopes faults by glob or regex path, method and probability', async () => {
