@@ -95,6 +95,14 @@ function viaSigneds3download(connections: number): Contender {
 
 const curl: Contender = { name: 'curl', connections: 1, command: 'curl', args: (url, out) => ['-sS', '-o', out, url] };
 
+/** What plain Node costs here to move a response from a socket into a file: no HTTP parser, no fsync, no tuning. */
+const bareNode: Contender = {
+  name: 'reference: Node socket to file, no HTTP parser (1 connection)',
+  connections: 1,
+  command: process.execPath,
+  args: (url, out) => [path.join(__dirname, 'bareNodeGet.js'), url, out],
+};
+
 /** How fast `connections` connections can go here at all: curls fetching a share each into its own file, size known beforehand. */
 function parallelCurl(connections: number, size: number): Contender {
   const script = [
@@ -346,7 +354,7 @@ export async function run(): Promise<void> {
     console.log(table(['contender', 'wall s', 'MiB/s', 'limit s (7 fast + 1 slow)', 'limit / wall'], slowRows));
 
     // Uncapped: loopback at full speed.
-    const uncapped: Contender[] = [engine(8, '8M'), engine(16, '8M'), ...(hasCurl ? [curl] : []), ...(hasAria2 ? [aria2(8, '8M', true)] : [])];
+    const uncapped: Contender[] = [engine(8, '8M'), engine(16, '8M'), ...(hasCurl ? [curl] : []), ...(hasAria2 ? [aria2(8, '8M', true)] : []), bareNode];
     const fast = new Map<string, Measurement>();
     for (const contender of uncapped) fast.set(contender.name, await measure(contender, url, out, check));
     const curlTime = fast.get('curl')?.seconds;
