@@ -1,14 +1,10 @@
 import * as vscode from 'vscode';
 import type { JobRecord } from '../jobs/jobRecord';
-import { isFileNode } from '../tree/nodes';
 import { resolveConflicts } from '../workspace/conflicts';
 import { layoutPath, withExtension } from '../workspace/layout';
 import { chooseTargetRoot } from '../workspace/targetFolder';
 import { reportFailure } from './errors';
-import { pickEntity } from './pickEntity';
-import { requireSignedIn, targetNodes, versionOf, type TransferCommandContext } from './transferContext';
-
-const convertible = isFileNode;
+import { fileTarget, requireSignedIn, versionOf, type TransferCommandContext } from './transferContext';
 
 /**
  * "APS: Convert…": the version's download formats in a quick pick, then a job that reuses an earlier
@@ -19,8 +15,8 @@ export function registerConvertCommand(ctx: TransferCommandContext): vscode.Disp
     const services = await requireSignedIn(ctx);
     if (!services) return undefined;
     const prompts = ctx.prompts();
-    const target = targetNodes(ctx.view, node, nodes).find(convertible) ?? (await pickEntity(ctx.model, prompts, vscode.l10n.t('APS: Convert…'), convertible));
-    if (!target || !convertible(target)) return undefined;
+    const target = await fileTarget(ctx, node, nodes, vscode.l10n.t('APS: Convert…'));
+    if (!target) return undefined;
     if (target.project.projectType === 'ACC') {
       await prompts.notify(
         'warning',

@@ -2,21 +2,17 @@ import * as vscode from 'vscode';
 import type { ExportVersion } from '../core/exports/pdfExports';
 import { isApsError } from '../core/http/apsError';
 import type { JobRecord } from '../jobs/jobRecord';
-import { isFileNode } from '../tree/nodes';
 import { resolveConflicts } from '../workspace/conflicts';
 import { layoutPath, withExtension } from '../workspace/layout';
 import { chooseTargetRoot } from '../workspace/targetFolder';
 import { reportFailure } from './errors';
-import { pickEntity } from './pickEntity';
-import { requireSignedIn, targetNodes, versionOf, type TransferCommandContext } from './transferContext';
+import { fileTarget, requireSignedIn, versionOf, type TransferCommandContext } from './transferContext';
 
 const markupChoices = () => [
   { label: vscode.l10n.t('With markups'), description: vscode.l10n.t('published and unpublished markups'), markups: { includeMarkups: true, includeHyperlinks: false } },
   { label: vscode.l10n.t('With markups and hyperlinks'), description: vscode.l10n.t('markups plus their links'), markups: { includeMarkups: true, includeHyperlinks: true } },
   { label: vscode.l10n.t('Without markups'), description: vscode.l10n.t('the sheet or file alone'), markups: { includeMarkups: false, includeHyperlinks: false } },
 ];
-
-const candidate = isFileNode;
 
 /**
  * "APS: Export as PDF" (BIM 360 sheets through Docs exports, ACC files through Files exports): says why
@@ -27,8 +23,8 @@ export function registerExportPdfCommand(ctx: TransferCommandContext): vscode.Di
     const services = await requireSignedIn(ctx);
     if (!services) return undefined;
     const prompts = ctx.prompts();
-    const target = targetNodes(ctx.view, node, nodes).find(candidate) ?? (await pickEntity(ctx.model, prompts, vscode.l10n.t('APS: Export as PDF'), candidate));
-    if (!target || !candidate(target)) return undefined;
+    const target = await fileTarget(ctx, node, nodes, vscode.l10n.t('APS: Export as PDF'));
+    if (!target) return undefined;
     let version;
     try {
       version = await versionOf(target, services);

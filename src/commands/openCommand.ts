@@ -2,12 +2,8 @@ import * as vscode from 'vscode';
 import { OPEN_SIZE_CAP } from '../fs/apsFileSystemProvider';
 import { versionUri } from '../fs/apsUri';
 import { formatBytes } from '../tree/format';
-import { isFileNode } from '../tree/nodes';
 import { reportFailure } from './errors';
-import { pickEntity } from './pickEntity';
-import { requireSignedIn, targetNodes, versionOf, type TransferCommandContext } from './transferContext';
-
-const openable = isFileNode;
+import { fileTarget, requireSignedIn, versionOf, type TransferCommandContext } from './transferContext';
 
 /** "Open": the version in an editor tab through the read-only `aps:` file system, nothing saved to the workspace. */
 export function registerOpenCommand(ctx: TransferCommandContext): vscode.Disposable {
@@ -15,8 +11,8 @@ export function registerOpenCommand(ctx: TransferCommandContext): vscode.Disposa
     const services = await requireSignedIn(ctx);
     if (!services) return undefined;
     const prompts = ctx.prompts();
-    const target = targetNodes(ctx.view, node, nodes).find(openable) ?? (await pickEntity(ctx.model, prompts, vscode.l10n.t('APS: Open'), openable));
-    if (!target || !openable(target)) return undefined;
+    const target = await fileTarget(ctx, node, nodes, vscode.l10n.t('APS: Open'));
+    if (!target) return undefined;
     try {
       const version = await versionOf(target, services);
       const name = version.name || target.item.name;

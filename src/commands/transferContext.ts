@@ -4,8 +4,9 @@ import type { ApsServices } from '../jobs/apsServices';
 import type { JobsHost } from '../jobs/jobsHost';
 import type { ExtensionLog } from '../log/logChannel';
 import type { HubsModel } from '../tree/hubsModel';
-import type { ItemNode, TreeNode, VersionNode } from '../tree/nodes';
+import { isFileNode, type ItemNode, type TreeNode, type VersionNode } from '../tree/nodes';
 import type { Prompts } from '../ui/prompts';
+import { pickEntity } from './pickEntity';
 
 /** What the download, convert, export and open commands work with. */
 export interface TransferCommandContext {
@@ -26,6 +27,12 @@ export function targetNodes(view: vscode.TreeView<TreeNode>, node?: unknown, nod
 
 function isTreeNode(value: unknown): value is TreeNode {
   return typeof value === 'object' && value !== null && typeof (value as TreeNode).kind === 'string' && typeof (value as TreeNode).id === 'string';
+}
+
+/** The first file (item or version) the command was invoked on or the tree selects, else one the user picks. */
+export async function fileTarget(ctx: TransferCommandContext, node: unknown, nodes: unknown, title: string): Promise<ItemNode | VersionNode | undefined> {
+  const target = targetNodes(ctx.view, node, nodes).find(isFileNode) ?? (await pickEntity(ctx.model, ctx.prompts(), title, isFileNode));
+  return target && isFileNode(target) ? target : undefined;
 }
 
 /** The version a version node shows, or an item's tip (fetched when the listing did not include it). */
