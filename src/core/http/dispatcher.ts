@@ -1,6 +1,6 @@
 // The one undici dispatcher a client uses: bounded keep-alive pool, timeouts, optional proxy.
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { proxyOptions, type ProxySettings } from './proxy';
+import { proxyOptions, verifiesCertificates, type ProxySettings } from './proxy';
 
 export type { ProxySettings } from './proxy';
 
@@ -24,13 +24,12 @@ export const DEFAULT_DISPATCHER_OPTIONS = {
 
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   const merged = { ...DEFAULT_DISPATCHER_OPTIONS, ...stripUndefined(options) };
-  const strictSSL = options.proxy?.strictSSL ?? true;
   const agentOptions: Agent.Options = {
     connections: merged.maxConnections,
     headersTimeout: merged.headersTimeoutMs,
     bodyTimeout: merged.bodyTimeoutMs,
     keepAliveTimeout: merged.keepAliveTimeoutMs,
-    connect: { timeout: merged.connectTimeoutMs, rejectUnauthorized: strictSSL },
+    connect: { timeout: merged.connectTimeoutMs, rejectUnauthorized: verifiesCertificates(options.proxy) },
   };
   const proxy = proxyOptions(options.proxy);
   return proxy ? new EnvHttpProxyAgent({ ...agentOptions, ...proxy }) : new Agent(agentOptions);

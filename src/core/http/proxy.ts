@@ -14,11 +14,16 @@ export interface ProxySettings {
   strictSSL?: boolean;
 }
 
+/** Whether TLS certificates are verified: unless the settings say otherwise, yes. */
+export function verifiesCertificates(proxy: ProxySettings | undefined): boolean {
+  return proxy?.strictSSL ?? true;
+}
+
 /** EnvHttpProxyAgent's proxy options for these settings, or undefined when no proxy applies. */
 export function proxyOptions(proxy: ProxySettings | undefined): EnvHttpProxyAgent.Options | undefined {
   if (proxy?.url === '') return undefined;
   if (!proxy?.url && !hasEnvProxy()) return undefined;
-  const strictSSL = proxy?.strictSSL ?? true;
+  const strictSSL = verifiesCertificates(proxy);
   const noProxy = Array.isArray(proxy?.noProxy) ? proxy?.noProxy.join(',') : proxy?.noProxy;
   // EnvHttpProxyAgent applies NO_PROXY (explicit list first, else the environment's) for both cases.
   return {

@@ -1,5 +1,5 @@
 import type { Agent as UndiciAgent, Dispatcher } from 'undici';
-import { proxyOptions, type ProxySettings } from '../http/proxy';
+import { proxyOptions, verifiesCertificates, type ProxySettings } from '../http/proxy';
 import { Agent } from './leanUndici';
 
 export interface StorageAgentOptions {
@@ -17,7 +17,6 @@ export interface StorageAgentOptions {
  * Through a proxy when one applies: signed storage URLs go where the API calls go.
  */
 export function createStorageAgent(options: StorageAgentOptions): Dispatcher {
-  const strictSSL = options.proxy?.strictSSL ?? true;
   const agentOptions: UndiciAgent.Options = {
     allowH2: false,
     pipelining: 1,
@@ -25,7 +24,7 @@ export function createStorageAgent(options: StorageAgentOptions): Dispatcher {
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
     headersTimeout: 0,
     bodyTimeout: 0,
-    connect: { timeout: 30_000, rejectUnauthorized: strictSSL },
+    connect: { timeout: 30_000, rejectUnauthorized: verifiesCertificates(options.proxy) },
   };
   const proxy = options.proxy ? proxyOptions(options.proxy) : undefined;
   if (!proxy) return new Agent(agentOptions);
