@@ -29,48 +29,28 @@ export interface TransferFs {
   realpath(path: string): Promise<string>;
 }
 
-function isMissing(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'ENOENT';
+/** What the operation yields, or undefined when its path does not exist. */
+async function unlessMissing<T>(operation: Promise<T>): Promise<T | undefined> {
+  try {
+    return await operation;
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 export const nodeFs: TransferFs = {
   open: (path, flags) => fsp.open(path, flags),
   rename: (from, to) => fsp.rename(from, to),
   remove: async (path) => {
-    try {
-      await fsp.unlink(path);
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-    }
+    await unlessMissing(fsp.unlink(path));
   },
   mkdir: async (path) => {
     await fsp.mkdir(path, { recursive: true });
   },
-  size: async (path) => {
-    try {
-      return (await fsp.stat(path)).size;
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
-  },
-  exists: async (path) => {
-    try {
-      await fsp.lstat(path);
-      return true;
-    } catch (error) {
-      if (isMissing(error)) return false;
-      throw error;
-    }
-  },
-  readText: async (path) => {
-    try {
-      return await fsp.readFile(path, 'utf8');
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
-  },
+  size: async (path) => (await unlessMissing(fsp.stat(path)))?.size,
+  exists: async (path) => (await unlessMissing(fsp.lstat(path))) !== undefined,
+  readText: (path) => unlessMissing(fsp.readFile(path, 'utf8')),
   writeText: (path, text) => fsp.writeFile(path, text, 'utf8'),
   realpath: (path) => fsp.realpath(path),
 };
