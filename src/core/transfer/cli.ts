@@ -1,106 +1,32 @@
 // Headless downloader: `npm run download -- <url> <out-path> [options]`; progress goes to stderr.
-import { statSync } from 'node:fs';
-import * as path from 'node:path';
-import { redactUrl } from '../http/redact';
-import { parseCliArgs, USAGE, type CliArgs } from './cliArgs';
-import { TransferEngine } from './engine';
-import { TransferError } from './errors';
-import { inlineWritesFs } from './fileSystem';
-import { tuneProcessForDownloading } from './memoryRelief';
-import { sanitizeFileName } from './names';
-import { MIB } from './settings';
-import { progressLine } from './progressText';
-import { fileNameFromUrl } from './sources/contentDisposition';
-import { signedDownloadFetcher, parseOssObjectUrl } from './sources/ossHttp';
-import { ossObjectSource } from './sources/ossSource';
-import { urlSource } from './sources/urlSource';
-import type { FileProgress, ObjectSource } from './types';
+// For a plain URL this first sends the size probe through Node's own http(s), then loads the engine
+// (cliMain, undici: ~20 ms), so the probe's round trip overlaps the loading instead of following it.
+import { proxyOptions } from '../http/proxy';
+import { parseCliArgs } from './cliArgs';
+import { sendEarlyProbe, type EarlyProbe } from './sources/earlyProbe';
+import { parseOssObjectUrl } from './sources/ossObjectUrl';
 
-function sourceFor(args: CliArgs, engine: TransferEngine): { source: ObjectSource; name: string } {
-  const oss = parseOssObjectUrl(args.url);
-  if (oss) {
-    const fetcher = signedDownloadFetcher(engine.dispatcher, oss.apiBaseUrl, oss.bucketKey, oss.objectKey, () => process.env.APS_ACCESS_TOKEN);
-    return { source: ossObjectSource(oss.bucketKey, oss.objectKey, fetcher), name: oss.objectKey };
-  }
-  return { source: urlSource(args.url, { dispatcher: engine.dispatcher, sha1: args.sha1 }), name: fileNameFromUrl(args.url) ?? 'download' };
-}
-
-function isDirectory(target: string): boolean {
+/** Only where the engine's own probe would go straight to the server (no proxy) for a plain URL. */
+function earlyProbeFor(argv: readonly string[]): EarlyProbe | undefined {
   try {
-    return statSync(target).isDirectory();
+    const { url } = parseCliArgs(argv);
+    const parsed = new URL(url);
+    const plain = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && !parseOssObjectUrl(url);
+    return plain && !proxyOptions({}) ? sendEarlyProbe(parsed) : undefined;
   } catch {
-    return false;
+    // Misuse and bad URLs are the engine's to report.
+    return undefined;
   }
 }
 
-function progressPrinter(quiet: boolean): (progress: FileProgress) => void {
-  if (quiet) return () => undefined;
-  const tty = process.stderr.isTTY === true;
-  let lastLine = 0;
-  return (progress) => {
-    const now = Date.now();
-    const final = progress.phase !== 'downloading';
-    if (!tty && !final && now - lastLine < 1000) return;
-    lastLine = now;
-    process.stderr.write(tty ? `\r\x1b[K${progressLine(progress)}` : `${progressLine(progress)}\n`);
-  };
+async function start(argv: readonly string[]): Promise<number> {
+  const early = earlyProbeFor(argv);
+  await early?.sent;
+  const { main } = await import('./cliMain.js');
+  return main(argv, early?.answer);
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let args: CliArgs;
-  try {
-    args = parseCliArgs(argv);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  tuneProcessForDownloading();
-  const engine = new TransferEngine({
-    // Like curl and aria2c: HTTP(S)_PROXY and NO_PROXY from the environment.
-    proxy: {},
-    fs: inlineWritesFs,
-    reclaimMemory: { everyBytes: 8 * MIB },
-    log: (level, message) => {
-      if (level !== 'debug' && !args.quiet) process.stderr.write(`\n${level}: ${message}\n`);
-    },
-  });
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const started = performance.now();
-  try {
-    const { source, name } = sourceFor(args, engine);
-    const target = isDirectory(args.outPath) || /[\\/]$/.test(args.outPath) ? path.join(args.outPath, sanitizeFileName(name)) : args.outPath;
-    if (!args.quiet) process.stderr.write(`Downloading ${redactUrl(args.url)} to ${target}\n`);
-    const result = await engine.download(source, target, {
-      connections: args.connections,
-      chunkSize: args.chunkSize,
-      singleRequestThreshold: args.singleRequestThreshold,
-      verifySha1: args.verify,
-      signal: controller.signal,
-      onProgress: progressPrinter(args.quiet),
-    });
-    const seconds = (performance.now() - started) / 1000;
-    if (!args.quiet) {
-      const rate = result.size / 1024 / 1024 / Math.max(seconds, 1e-9);
-      process.stderr.write(`\nSaved ${result.path}: ${result.size} bytes in ${seconds.toFixed(2)} s (${rate.toFixed(1)} MiB/s)${result.sha1 ? `, sha1 ${result.sha1}` : ''}\n`);
-    }
-    if (args.reportJson) {
-      const maxRssBytes = process.resourceUsage().maxRSS * 1024;
-      process.stdout.write(`${JSON.stringify({ ...result, seconds, maxRssBytes })}\n`);
-    }
-    return 0;
-  } catch (error) {
-    const message = error instanceof TransferError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-    process.stderr.write(`\nerror: ${message}\n`);
-    return error instanceof TransferError && error.code === 'cancelled' ? 130 : 1;
-  } finally {
-    await engine.close();
-  }
-}
-
-main(process.argv.slice(2)).then(
+start(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);

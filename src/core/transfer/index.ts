@@ -8,7 +8,8 @@ export { chooseTarget, numberedName } from './conflict';
 export { partFilesFor } from './partFiles';
 export { urlSource, type UrlSourceOptions } from './sources/urlSource';
 export { ossObjectSource, type FetchSignedDownload, type SignedDownloadLink, type OssSourceOptions } from './sources/ossSource';
-export { signedDownloadFetcher, parseOssObjectUrl } from './sources/ossHttp';
+export { signedDownloadFetcher } from './sources/ossHttp';
+export { parseOssObjectUrl } from './sources/ossObjectUrl';
 export { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, DEFAULT_GLOBAL_CONNECTIONS, DEFAULT_SINGLE_REQUEST_THRESHOLD, MAX_CONNECTIONS, SIGNED_URL_MINUTES } from './settings';
 export type {
   AggregateProgress,

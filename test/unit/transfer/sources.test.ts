@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { partFilesFor } from '../../../src/core/transfer/partFiles';
+import { sendEarlyProbe } from '../../../src/core/transfer/sources/earlyProbe';
 import { urlSource } from '../../../src/core/transfer/sources/urlSource';
 import { FAST, KiB, MiB, objectPath, sha1OfFile, useTransferHarness } from './harness';
 
@@ -33,6 +34,71 @@ describe('transfer: sources and what reaches storage', function () {
     assert.deepEqual([get.method, get.range], ['GET', `bytes=0-${object.size - 1}`]);
     assert.equal(rest.length, 0, 'one request for the small object');
     assert.equal(get.clientPort, probe.clientPort, 'the probe kept its connection open for the download');
+  });
+
+  describe('with the size probe already on its way (the CLI sends it before loading the engine)', () => {
+    const probes = () => h.storageRequests().filter((r) => r.range === 'bytes=0-0');
+
+    it('takes the size from it, on its own connection, and asks nothing more before the download', async () => {
+      const object = await h.emulator.addObject({ size: 3 * MiB });
+      const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
+      const early = sendEarlyProbe(new URL(url));
+      await early.sent;
+      const engine = h.engine();
+      const target = path.join(h.dir, 'early.bin');
+      const result = await engine.download(urlSource(url, { dispatcher: engine.dispatcher, earlyProbe: early.answer }), target, FAST);
+      assert.equal(result.size, object.size);
+      assert.equal(await sha1OfFile(target), object.sha1);
+      const [probe, get, ...rest] = h.storageRequests();
+      assert.deepEqual([probe.method, probe.range, get.range, rest.length], ['GET', 'bytes=0-0', `bytes=0-${object.size - 1}`, 0]);
+      assert.notEqual(get.clientPort, probe.clientPort);
+    });
+
+    it('asks again itself when that answer is an error, and reports its own answer', async () => {
+      const object = await h.emulator.addObject({ size: 1 * MiB });
+      const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
+      h.emulator.faults.add({ kind: 'status', status: 503, count: 1, path: objectPath(object.objectKey) });
+      const early = sendEarlyProbe(new URL(url));
+      assert.equal((await early.answer)?.statusCode, 503);
+      const engine = h.engine();
+      const target = path.join(h.dir, 'retried.bin');
+      await engine.download(urlSource(url, { dispatcher: engine.dispatcher, earlyProbe: early.answer }), target, FAST);
+      assert.equal(await sha1OfFile(target), object.sha1);
+      assert.equal(probes().length, 2);
+
+      h.emulator.faults.add({ kind: 'status', status: 404, path: objectPath(object.objectKey) });
+      const missing = sendEarlyProbe(new URL(url));
+      assert.equal((await missing.answer)?.statusCode, 404);
+      await assert.rejects(engine.download(urlSource(url, { dispatcher: engine.dispatcher, earlyProbe: missing.answer }), path.join(h.dir, 'gone.bin'), FAST), {
+        code: 'not-found',
+      });
+    });
+
+    it('gives up quietly on a server that is not there', async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      await new Promise((resolve) => server.close(resolve));
+      const early = sendEarlyProbe(new URL(`http://127.0.0.1:${port}/file.bin`));
+      await early.sent;
+      assert.equal(await early.answer, undefined);
+    });
+
+    it('uses it once: resolving after a restart probes the replaced object', async () => {
+      const object = await h.emulator.addObject({ size: 1 * MiB });
+      const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
+      const early = sendEarlyProbe(new URL(url));
+      await early.answer;
+      h.emulator.faults.add({ kind: 'replaceObject', afterBytes: 100_000, newSize: 1 * MiB + 7, count: 1, path: objectPath(object.objectKey) });
+      const engine = h.engine();
+      const target = path.join(h.dir, 'replaced.bin');
+      const result = await engine.download(urlSource(url, { dispatcher: engine.dispatcher, earlyProbe: early.answer }), target, { ...FAST, singleRequestThreshold: 0, chunkSize: 256 * KiB });
+      const replaced = await h.emulator.describeObject(object.bucketKey, object.objectKey);
+      assert.ok(result.restarts >= 1);
+      assert.equal(result.size, replaced.size);
+      assert.equal(await sha1OfFile(target), replaced.sha1);
+      assert.equal(probes().length, 1 + result.restarts);
+    });
   });
 
   it('never asks HEAD, which presigned GET-only links refuse', async () => {

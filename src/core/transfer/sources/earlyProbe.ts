@@ -1,0 +1,60 @@
+import type { ClientRequest, IncomingHttpHeaders } from 'node:http';
+
+/** Status and headers of the answer to a one-byte ranged GET. */
+export interface ProbeAnswer {
+  readonly statusCode: number;
+  readonly headers: IncomingHttpHeaders;
+}
+
+export interface EarlyProbe {
+  /** Settles once the request has left (or failed), or after a few milliseconds whatever happened. */
+  readonly sent: Promise<void>;
+  /** undefined when the probe failed in any way: it is only a head start, the engine asks again then. */
+  readonly answer: Promise<ProbeAnswer | undefined>;
+}
+
+export interface EarlyProbeOptions {
+  /** Longest wait for `sent`: loading the engine meanwhile beats waiting on a slow handshake. */
+  readonly sendWaitMs?: number;
+  /** The answer is given up (undefined) after this long without a byte from the server. */
+  readonly idleTimeoutMs?: number;
+}
+
+/**
+ * The plain-URL size probe (the same one-byte ranged GET as urlSource's) through Node's own http(s),
+ * which is loaded already: the headless CLI sends it first and loads the engine while it travels. Its
+ * connection closes after the answer; no credentials, proxy or redirect are involved (the CLI only
+ * sends it where no proxy applies).
+ */
+export function sendEarlyProbe(url: URL, options: EarlyProbeOptions = {}): EarlyProbe {
+  let settleSent!: () => void;
+  const sent = new Promise<void>((resolve) => (settleSent = resolve));
+  const timer = setTimeout(settleSent, options.sendWaitMs ?? 10);
+  const answer = new Promise<ProbeAnswer | undefined>((resolve) => {
+    const settle = (value: ProbeAnswer | undefined): void => {
+      clearTimeout(timer);
+      settleSent();
+      resolve(value);
+    };
+    void (url.protocol === 'https:' ? import('node:https') : import('node:http')).then(({ request }) => {
+      let req: ClientRequest;
+      try {
+        req = request(url, { method: 'GET', agent: false, headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' } });
+      } catch {
+        settle(undefined);
+        return;
+      }
+      req.setTimeout(options.idleTimeoutMs ?? 30_000, () => req.destroy());
+      req.once('finish', settleSent);
+      req.on('error', () => settle(undefined));
+      req.once('close', () => settle(undefined));
+      req.once('response', (res) => {
+        settle({ statusCode: res.statusCode ?? 0, headers: res.headers });
+        // The one byte (or an error text) is not needed: the engine asks again where it must.
+        res.destroy();
+      });
+      req.end();
+    }, () => settle(undefined));
+  });
+  return { sent, answer };
+}

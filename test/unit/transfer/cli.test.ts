@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { listFiles, MiB, objectPath, sha1OfFile, useTransferHarness } from './harness';
+
+/** The headless downloader as `npm run download` runs it (bundled: out/download.js loads out/download-main.js). */
+const CLI = path.resolve(__dirname, '../../../download.js');
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    // The CLI honours HTTP(S)_PROXY like curl; the emulator is on loopback.
+    env: { ...process.env, NO_PROXY: [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('transfer: the headless CLI on a plain URL', function () {
+  this.timeout(30_000);
+  const h = useTransferHarness();
+
+  it('probes the size once, on a connection of its own sent before the engine loads, then downloads over others', async () => {
+    const object = await h.emulator.addObject({ size: 20 * MiB + 3 });
+    const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
+    const target = path.join(h.dir, 'plain.bin');
+    const { code, stdout, stderr } = await runCli([url, target, '--connections', '4', '--chunk-size', '4M', '--sha1', object.sha1, '--quiet', '--report-json']);
+    assert.equal(code, 0, stderr);
+    assert.equal((JSON.parse(stdout) as { sha1: string }).sha1, object.sha1);
+    assert.equal(await sha1OfFile(target), object.sha1);
+    assert.deepEqual(await listFiles(h.dir), ['plain.bin']);
+    const [probe, ...gets] = h.storageRequests();
+    assert.equal(probe.range, 'bytes=0-0');
+    assert.ok(gets.length >= 4 && gets.every((r) => r.range !== 'bytes=0-0' && r.clientPort !== probe.clientPort));
+  });
+
+  it("reports the engine's own error when the early probe's answer is one", async () => {
+    const object = await h.emulator.addObject({ size: 1 * MiB });
+    h.emulator.faults.add({ kind: 'status', status: 404, path: objectPath(object.objectKey) });
+    const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
+    const { code, stderr } = await runCli([url, path.join(h.dir, 'gone.bin'), '--quiet']);
+    assert.equal(code, 1);
+    assert.match(stderr, /error: not-found: Nothing to download there/);
+    assert.equal(h.storageRequests().length, 2, 'the early probe, then the engine asked itself');
+    assert.deepEqual(await listFiles(h.dir), []);
+  });
+});
