@@ -39,10 +39,13 @@ describe('transfer: sources and what reaches storage', function () {
   describe('with the size probe already on its way (the CLI sends it before loading the engine)', () => {
     const probes = () => h.storageRequests().filter((r) => r.range === 'bytes=0-0');
 
-    it('takes the size from it, on its own connection, and asks nothing more before the download', async () => {
+    it('takes the size from it, on its own connection and without credentials, and asks nothing more before the download', async () => {
       const object = await h.emulator.addObject({ size: 3 * MiB });
       const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
-      const early = sendEarlyProbe(new URL(url));
+      const withCredentials = new URL(url);
+      withCredentials.username = 'user';
+      withCredentials.password = 'secret';
+      const early = sendEarlyProbe(withCredentials);
       await early.sent;
       const engine = h.engine();
       const target = path.join(h.dir, 'early.bin');
@@ -52,6 +55,7 @@ describe('transfer: sources and what reaches storage', function () {
       const [probe, get, ...rest] = h.storageRequests();
       assert.deepEqual([probe.method, probe.range, get.range, rest.length], ['GET', 'bytes=0-0', `bytes=0-${object.size - 1}`, 0]);
       assert.notEqual(get.clientPort, probe.clientPort);
+      assert.ok(!probe.hadAuthorization, "the URL's user:password is not sent");
     });
 
     it('asks again itself when that answer is an error, and reports its own answer', async () => {

@@ -1,4 +1,5 @@
 import type { ClientRequest, IncomingHttpHeaders } from 'node:http';
+import { urlToHttpOptions } from 'node:url';
 
 /** Status and headers of the answer to a one-byte ranged GET. */
 export interface ProbeAnswer {
@@ -39,7 +40,9 @@ export function sendEarlyProbe(url: URL, options: EarlyProbeOptions = {}): Early
     void (url.protocol === 'https:' ? import('node:https') : import('node:http')).then(({ request }) => {
       let req: ClientRequest;
       try {
-        req = request(url, { method: 'GET', agent: false, headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' } });
+        // Like the engine's requests, without the URL's user:password (which Node would send).
+        const { auth: _credentials, ...target } = urlToHttpOptions(url);
+        req = request({ ...target, method: 'GET', agent: false, headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' } });
       } catch {
         settle(undefined);
         return;
