@@ -26,6 +26,14 @@ function waitDrain(exchange: Exchange): Promise<void> {
   });
 }
 
+/**
+ * When `n` more bytes, after `sent`, may go out under a cap of `rate` bytes/s with a burst of `burst`
+ * bytes (a token bucket that starts full): in ms from the start of the body.
+ */
+export function releaseAtMs(sent: number, n: number, rate: number, burst: number): number {
+  return (Math.max(0, sent + n - burst) / rate) * 1000;
+}
+
 /** Writes the body with backpressure, an optional per-connection bandwidth cap, and an optional cut. */
 export async function streamBody(exchange: Exchange, plan: StreamPlan): Promise<void> {
   const { res } = exchange;
@@ -35,13 +43,12 @@ export async function streamBody(exchange: Exchange, plan: StreamPlan): Promise<
   const started = performance.now();
   let sent = 0;
   while (sent < limit && !exchange.isClosed()) {
+    const n = Math.min(chunkSize, limit - sent);
     if (rate) {
-      const due = started + (sent / rate) * 1000;
-      const wait = due - performance.now();
+      const wait = started + releaseAtMs(sent, n, rate, chunkSize) - performance.now();
       if (wait > 1) await Promise.race([sleep(wait), exchange.closed]);
       if (exchange.isClosed()) return;
     }
-    const n = Math.min(chunkSize, limit - sent);
     const ok = res.write(plan.bytes(sent, sent + n));
     sent += n;
     if (!ok) await waitDrain(exchange);
