@@ -1,23 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { listFiles, MiB, objectPath, sha1OfFile, useTransferHarness } from './harness';
-
-/** The headless downloader as `npm run download` runs it (bundled: out/download.js loads out/download-main.js). */
-const CLI = path.resolve(__dirname, '../../../download.js');
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    // The CLI honours HTTP(S)_PROXY like curl; the emulator is on loopback.
-    env: { ...process.env, NO_PROXY: [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
+import { listFiles, MiB, objectPath, runCli, sha1OfFile, useTransferHarness } from './harness';
 
 describe('transfer: the headless CLI on a plain URL', function () {
   this.timeout(30_000);

@@ -1,5 +1,6 @@
 // Shared setup for transfer tests: one emulator per file, a fresh folder per test, fast retry settings.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -152,4 +153,22 @@ export function progressRecorder(): { onProgress: (p: FileProgress) => void; eve
 
 export function objectPath(objectKey: string): string {
   return `**/${objectKey}`;
+}
+
+/** The headless downloader as `npm run download` runs it (bundled: out/download.js loads out/download-main.js). */
+export const CLI = path.resolve(__dirname, '../../../download.js');
+
+/**
+ * Runs the CLI to its end. The emulator is on loopback, so no proxy unless `env` names one (the CLI,
+ * like curl, takes HTTP(S)_PROXY from the environment, and skips its early probe where one applies).
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const childEnv = { ...process.env };
+  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy']) delete childEnv[name];
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }

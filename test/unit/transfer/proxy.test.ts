@@ -2,17 +2,19 @@ import * as assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import * as path from 'node:path';
-import { FAST, MiB, sha1OfFile, useTransferHarness } from './harness';
+import { FAST, MiB, runCli, sha1OfFile, useTransferHarness } from './harness';
 
-/** A minimal forward proxy that tunnels CONNECT and remembers the targets. */
-async function startTunnelProxy(): Promise<{ url: string; targets: string[]; close(): Promise<void> }> {
+/** A minimal forward proxy that tunnels CONNECT and remembers the targets and its own upstream ports. */
+async function startTunnelProxy(): Promise<{ url: string; targets: string[]; upstreamPorts: number[]; close(): Promise<void> }> {
   const targets: string[] = [];
+  const upstreamPorts: number[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((_req, res) => res.writeHead(405).end());
   server.on('connect', (req, client: Socket, head: Buffer) => {
     targets.push(req.url ?? '');
     const [host, port] = (req.url ?? '').split(':');
     const upstream = connect(Number(port), host, () => {
+      upstreamPorts.push(upstream.localPort as number);
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);
@@ -29,6 +31,7 @@ async function startTunnelProxy(): Promise<{ url: string; targets: string[]; clo
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     targets,
+    upstreamPorts,
     close: () => {
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
@@ -72,4 +75,22 @@ describe('transfer: through a proxy', function () {
       await proxy.close();
     }
   });
+
+  it('the CLI sends every request through HTTP_PROXY, its size probe too (no early probe past the proxy)', async () => {
+    const proxy = await startTunnelProxy();
+    try {
+      const object = await h.emulator.addObject({ size: 2 * MiB + 1 });
+      const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
+      const target = path.join(h.dir, 'cli-proxied.bin');
+      const { code, stderr } = await runCli([url, target, '--connections', '2', '--threshold', '0', '--chunk-size', '1M', '--quiet'], { HTTP_PROXY: proxy.url });
+      assert.equal(code, 0, stderr);
+      assert.equal(await sha1OfFile(target), object.sha1);
+      const requests = h.storageRequests();
+      assert.equal(requests.filter((r) => r.range === 'bytes=0-0').length, 1);
+      assert.ok(requests.every((r) => proxy.upstreamPorts.includes(r.clientPort as number)), 'every storage request came out of the proxy');
+    } finally {
+      await proxy.close();
+    }
+  });
 });
+

@@ -7,10 +7,7 @@ import { IntervalSet, type Interval } from '../../../src/core/transfer/intervals
 import { parseJournal } from '../../../src/core/transfer/journal';
 import { partFilesFor } from '../../../src/core/transfer/partFiles';
 import type { DownloadOptions } from '../../../src/core/transfer/types';
-import { FAST, KiB, listFiles, MiB, objectPath, requestedRanges, sha1OfFile, useTransferHarness } from './harness';
-
-/** The headless downloader as `npm run download` runs it (bundled). */
-const CLI = path.resolve(__dirname, '../../../download.js');
+import { CLI, FAST, KiB, listFiles, MiB, objectPath, requestedRanges, sha1OfFile, useTransferHarness } from './harness';
 
 async function journalDone(journalPath: string): Promise<readonly Interval[] | undefined> {
   const text = await readFile(journalPath, 'utf8').catch(() => undefined);
