@@ -57,7 +57,6 @@ export class AccFilesExports {
   }
 }
 
-
 function toJob(body: RawAccExport, projectId: string, knownId?: string): ExportJob {
   const rawStatus = str(body.status) ?? 'processing';
   const state = rawStatus === 'successful' || rawStatus === 'partialSuccess' ? 'succeeded' : rawStatus === 'failed' ? 'failed' : 'pending';

@@ -34,7 +34,6 @@ export class Bim360DocsExports {
   }
 }
 
-
 function toJob(body: RawBim360Export, projectId: string, versionId: string, knownId?: string): ExportJob {
   const rawStatus = str(body.status) ?? 'committed';
   const state = rawStatus === 'completed' ? 'succeeded' : rawStatus === 'failed' ? 'failed' : 'pending';

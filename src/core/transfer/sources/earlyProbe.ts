@@ -14,12 +14,10 @@ export interface EarlyProbe {
   readonly answer: Promise<ProbeAnswer | undefined>;
 }
 
-export interface EarlyProbeOptions {
-  /** Longest wait for `sent`: loading the engine meanwhile beats waiting on a slow handshake. */
-  readonly sendWaitMs?: number;
-  /** The answer is given up (undefined) after this long without a byte from the server. */
-  readonly idleTimeoutMs?: number;
-}
+/** Longest wait for the request to leave: loading the engine meanwhile beats waiting on a slow handshake. */
+const SEND_WAIT_MS = 10;
+/** The answer is given up (undefined) after this long without a byte from the server. */
+const IDLE_TIMEOUT_MS = 30_000;
 
 /**
  * The plain-URL size probe (the same one-byte ranged GET as urlSource's) through Node's own http(s),
@@ -27,10 +25,10 @@ export interface EarlyProbeOptions {
  * connection closes after the answer; no credentials, proxy or redirect are involved (the CLI only
  * sends it where no proxy applies).
  */
-export function sendEarlyProbe(url: URL, options: EarlyProbeOptions = {}): EarlyProbe {
+export function sendEarlyProbe(url: URL): EarlyProbe {
   let settleSent!: () => void;
   const sent = new Promise<void>((resolve) => (settleSent = resolve));
-  const timer = setTimeout(settleSent, options.sendWaitMs ?? 10);
+  const timer = setTimeout(settleSent, SEND_WAIT_MS);
   const answer = new Promise<ProbeAnswer | undefined>((resolve) => {
     const settle = (value: ProbeAnswer | undefined): void => {
       clearTimeout(timer);
@@ -47,7 +45,7 @@ export function sendEarlyProbe(url: URL, options: EarlyProbeOptions = {}): Early
         settle(undefined);
         return;
       }
-      req.setTimeout(options.idleTimeoutMs ?? 30_000, () => req.destroy());
+      req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy());
       req.once('finish', settleSent);
       req.on('error', () => settle(undefined));
       req.once('close', () => settle(undefined));
