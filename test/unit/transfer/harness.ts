@@ -1,11 +1,12 @@
 // Shared setup for transfer tests: one emulator per file, a fresh folder per test, fast retry settings.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
 import { startEmulator, type AddedObject, type EmulatorOptions, type RecordedRequest, type RunningEmulator, type SizeName } from '../../emulator';
 import { TransferEngine, type TransferEngineOptions } from '../../../src/core/transfer/engine';
@@ -159,13 +160,18 @@ export function objectPath(objectKey: string): string {
 export const CLI = path.resolve(__dirname, '../../../download.js');
 
 /**
- * Runs the CLI to its end. The emulator is on loopback, so no proxy unless `env` names one (the CLI,
- * like curl, takes HTTP(S)_PROXY from the environment, and skips its early probe where one applies).
+ * Starts the CLI (stdout and stderr piped). The emulator is on loopback, so no proxy unless `env` names
+ * one (the CLI, like curl, takes HTTP(S)_PROXY from the environment, and skips its early probe where one applies).
  */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessByStdio<null, Readable, Readable> {
   const childEnv = { ...process.env };
   for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy']) delete childEnv[name];
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [CLI, ...args], { env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Runs the CLI to its end (see spawnCli). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnCli(args, env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
@@ -7,7 +6,7 @@ import { IntervalSet, type Interval } from '../../../src/core/transfer/intervals
 import { parseJournal } from '../../../src/core/transfer/journal';
 import { partFilesFor } from '../../../src/core/transfer/partFiles';
 import type { DownloadOptions } from '../../../src/core/transfer/types';
-import { CLI, FAST, KiB, listFiles, MiB, objectPath, requestedRanges, sha1OfFile, useTransferHarness } from './harness';
+import { FAST, KiB, listFiles, MiB, objectPath, requestedRanges, sha1OfFile, spawnCli, useTransferHarness } from './harness';
 
 async function journalDone(journalPath: string): Promise<readonly Interval[] | undefined> {
   const text = await readFile(journalPath, 'utf8').catch(() => undefined);
@@ -26,11 +25,7 @@ describe('transfer: resume', function () {
     const target = path.join(h.dir, 'model.rvt');
     const journalPath = partFilesFor(target).journal;
     const ossUrl = `${h.emulator.baseUrl}/oss/v2/buckets/${object.bucketKey}/objects/${object.objectKey}`;
-    const child = spawn(process.execPath, [CLI, ossUrl, target, '--connections', '4', '--chunk-size', '256K', '--threshold', '0'], {
-      // The CLI honours HTTP(S)_PROXY like curl; the emulator is on loopback.
-      env: { ...process.env, APS_ACCESS_TOKEN: h.token, NO_PROXY: [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawnCli([ossUrl, target, '--connections', '4', '--chunk-size', '256K', '--threshold', '0'], { APS_ACCESS_TOKEN: h.token });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
