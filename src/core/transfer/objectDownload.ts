@@ -21,7 +21,7 @@ import type { DownloadSettings } from './settings';
 import { layoutOf, segmentsOf, SignedUrlState } from './signedUrl';
 import { renameIntoPlace } from './finalize';
 import type { DownloadResult, ObjectSource, ResolvedObject, TransferLog } from './types';
-import { sha1OfFile } from './verify';
+import { TrailingSha1 } from './verify';
 
 /** What one engine shares between its downloads. */
 export interface EngineContext {
@@ -83,6 +83,7 @@ export class ObjectDownload {
     this.signal?.addEventListener('abort', onCancel, { once: true });
     let part: OpenedPart | undefined;
     let keeper: JournalKeeper | undefined;
+    let hasher: TrailingSha1 | undefined;
     let closed = false;
     try {
       this.progress.setPhase('resolving');
@@ -93,6 +94,10 @@ export class ObjectDownload {
       part = await this.openPart(resolved, await journal);
       if (restarts === 0) this.resumedBytes = part.done.size;
       this.progress.startAttempt(part.done.size);
+      const { file, done } = part;
+      if (this.settings.verifySha1 && resolved.sha1) hasher = new TrailingSha1(file, resolved.size, controller.signal);
+      const trailing = hasher;
+      trailing?.advance(done.firstMissingFrom(0));
 
       const segmentCount = segmentsOf(resolved).length;
       const knownEtags = segmentCount === 1 && !part.etags[0] && resolved.etag ? [resolved.etag] : part.etags;
@@ -107,7 +112,6 @@ export class ObjectDownload {
         layout: layoutOf(resolved),
         etags: etags.toArray(),
       });
-      const { file, done } = part;
       const activeKeeper = new JournalKeeper(this.engine.fs, this.parts.journal, file, done, describe, this.settings.journalIntervalMs, this.engine.log);
       keeper = activeKeeper;
       const stats = { retries: 0 };
@@ -129,6 +133,7 @@ export class ObjectDownload {
           this.engine.memory.received(end - start);
           this.progress.addWritten(done.add(start, end));
           activeKeeper.markDirty(end - start);
+          trailing?.advance(done.firstMissingFrom(0));
         },
       });
 
@@ -147,7 +152,7 @@ export class ObjectDownload {
       const synced = this.fileStep('sync', () => file.sync());
       let sha1: string | undefined;
       try {
-        sha1 = await this.verify(file, resolved, controller.signal);
+        sha1 = await this.verify(file, resolved, trailing);
       } catch (error) {
         await synced.catch(() => undefined);
         throw error;
@@ -171,7 +176,7 @@ export class ObjectDownload {
       };
     } catch (error) {
       controller.abort(error);
-      await keeper?.stop();
+      await Promise.all([keeper?.stop(), hasher?.stop()]);
       await this.afterFailure(error, part, keeper, closed);
       throw error;
     } finally {
@@ -230,11 +235,11 @@ export class ObjectDownload {
     }
   }
 
-  private async verify(file: TransferFile, resolved: ResolvedObject, signal: AbortSignal): Promise<string | undefined> {
+  private async verify(file: TransferFile, resolved: ResolvedObject, hasher: TrailingSha1 | undefined): Promise<string | undefined> {
     const { size } = await this.fileStep('check', () => file.stat());
     if (size !== resolved.size) throw new RestartRequired(`the file has ${size} bytes, expected ${resolved.size}`);
-    if (!this.settings.verifySha1 || !resolved.sha1) return undefined;
-    const actual = await this.fileStep('read back', () => sha1OfFile(file, resolved.size, signal));
+    if (!hasher || !resolved.sha1) return undefined;
+    const actual = await this.fileStep('read back', () => hasher.digest());
     if (actual !== resolved.sha1.toLowerCase()) {
       throw new VerifyMismatch(`sha1 ${actual} does not match the expected ${resolved.sha1}`);
     }

@@ -1,30 +1,89 @@
+import type { Hash } from 'node:crypto';
 import type { TransferFile } from './fileSystem';
+import { RestartRequired } from './restart';
 
 const READ_BUFFER_BYTES = 1024 * 1024;
 
+// Loaded on first use, not at start-up: node:crypto costs the download CLI ~2 ms before its first request.
+const newSha1 = async (): Promise<Hash> => (await import('node:crypto')).createHash('sha1');
+
 /**
- * sha1 (hex) of the first `size` bytes of the file, in one sequential pass over two reused buffers:
- * the next piece is read while the current one is hashed.
+ * sha1 of a file that is still being written, read back from disk in one sequential pass that
+ * trails the writers: `advance(end)` tells it the first `end` bytes are written and final. So when
+ * the last range lands, only the tail is left to read. Two reused buffers: the next piece is read
+ * while the current one is hashed.
  */
-export async function sha1OfFile(file: TransferFile, size: number, signal?: AbortSignal): Promise<string> {
-  // Loaded here, not at start-up: node:crypto costs the download CLI ~2 ms before its first request.
-  const { createHash } = await import('node:crypto');
-  const hash = createHash('sha1');
-  const length = Math.min(READ_BUFFER_BYTES, Math.max(1, size));
-  const buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
-  const readInto = (buffer: Buffer, position: number) => file.read(buffer, 0, Math.min(buffer.length, size - position), position);
-  let position = 0;
-  let filling = 0;
-  let reading = size > 0 ? readInto(buffers[filling], 0) : undefined;
-  while (reading) {
-    const { bytesRead } = await reading;
-    if (bytesRead === 0) break;
-    const piece = buffers[filling].subarray(0, bytesRead);
-    position += bytesRead;
-    signal?.throwIfAborted();
-    filling ^= 1;
-    reading = position < size ? readInto(buffers[filling], position) : undefined;
-    hash.update(piece);
+export class TrailingSha1 {
+  private readonly buffers: Buffer[];
+  private hash: Hash | undefined;
+  private position = 0;
+  private readable = 0;
+  private pass: Promise<void> | undefined;
+  private failure: { error: unknown } | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly file: TransferFile,
+    private readonly size: number,
+    private readonly signal?: AbortSignal,
+  ) {
+    const length = Math.min(READ_BUFFER_BYTES, Math.max(1, size));
+    this.buffers = [Buffer.allocUnsafe(length), Buffer.allocUnsafe(length)];
   }
-  return hash.digest('hex');
+
+  /** The first `end` bytes of the file are written and will not change. */
+  advance(end: number): void {
+    this.readable = Math.min(this.size, Math.max(this.readable, end));
+    this.kick();
+  }
+
+  /** sha1 (hex) of the first `size` bytes, once they are all read. */
+  async digest(): Promise<string> {
+    this.advance(this.size);
+    while (this.pass) await this.pass;
+    if (this.failure) throw this.failure.error;
+    this.signal?.throwIfAborted();
+    this.hash ??= await newSha1();
+    return this.hash.digest('hex');
+  }
+
+  /** Stops reading; resolves once no read is running (so the file can be closed). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.pass) await this.pass;
+  }
+
+  private kick(): void {
+    if (this.pass || this.stopped || this.failure || this.position >= this.readable) return;
+    this.pass = this.readAvailable()
+      .catch((error: unknown) => {
+        this.failure = { error };
+      })
+      .finally(() => {
+        this.pass = undefined;
+        this.kick();
+      });
+  }
+
+  private async readAvailable(): Promise<void> {
+    const hash = (this.hash ??= await newSha1());
+    let filling = 0;
+    let reading = this.readNext(filling);
+    while (reading) {
+      const piece = await reading;
+      if (piece.length === 0) throw new RestartRequired(`the file ends at byte ${this.position}, before bytes already written to it`);
+      this.position += piece.length;
+      this.signal?.throwIfAborted();
+      filling ^= 1;
+      reading = this.stopped ? undefined : this.readNext(filling);
+      hash.update(piece);
+    }
+  }
+
+  private readNext(index: number): Promise<Buffer> | undefined {
+    const buffer = this.buffers[index];
+    const length = Math.min(buffer.length, this.readable - this.position);
+    if (length <= 0) return undefined;
+    return this.file.read(buffer, 0, length, this.position).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+  }
 }

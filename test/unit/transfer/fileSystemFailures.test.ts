@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { nodeFs } from '../../../src/core/transfer/fileSystem';
+import { nodeFs, withWritev } from '../../../src/core/transfer/fileSystem';
 import { errno, fsWith } from './faultyFs';
 import { partFilesFor } from '../../../src/core/transfer/partFiles';
-import { FAST, KiB, listFiles, MiB, sha1OfFile, useTransferHarness } from './harness';
+import type { ObjectSource } from '../../../src/core/transfer/types';
+import { FAST, KiB, listFiles, MiB, requestedRanges, sha1OfFile, useTransferHarness } from './harness';
 
 describe('transfer: disk failures', function () {
   this.timeout(30_000);
@@ -79,5 +80,53 @@ describe('transfer: disk failures', function () {
     assert.equal(result.resumedBytes, object.size);
     assert.equal(h.storageRequests().length, 0);
     assert.equal(await sha1OfFile(target), object.sha1);
+  });
+
+  it('reads the bytes back from disk: one byte damaged after its write is caught, and the object downloaded again', async () => {
+    const object = await h.emulator.addObject({ size: 2 * MiB });
+    let damaged = 0;
+    const engine = h.engine({
+      fs: fsWith({
+        open: async (file, flags) => {
+          const handle = await nodeFs.open(file, flags);
+          return withWritev(handle, async (buffers, position) => {
+            const written = await handle.writev(buffers, position);
+            // The write succeeded; the byte on disk goes bad afterwards (once, at 1 MiB + 5).
+            const at = MiB + 5 - position;
+            if (damaged === 0 && at >= 0 && at < written.bytesWritten) {
+              damaged++;
+              const byte = Buffer.alloc(1);
+              await handle.read(byte, 0, 1, MiB + 5);
+              byte[0] ^= 0xff;
+              await handle.writev([byte], MiB + 5);
+            }
+            return written;
+          });
+        },
+      }),
+    });
+    const target = path.join(h.dir, 'damaged.bin');
+    const result = await engine.download(h.source(object), target, options);
+    assert.equal(damaged, 1);
+    assert.equal(result.restarts, 1);
+    assert.equal(result.sha1, object.sha1);
+    assert.equal(await sha1OfFile(target), object.sha1);
+    assert.ok(h.log.some((line) => /Restarting .*does not match the expected/.test(line)), h.log.join('\n'));
+  });
+
+  it('never puts a file that does not match its sha1 under the final name', async () => {
+    const object = await h.emulator.addObject({ size: 1 * MiB });
+    const real = h.source(object);
+    const lying: ObjectSource = { identity: real.identity, resolve: async (signal) => ({ ...(await real.resolve(signal)), sha1: '0'.repeat(40) }) };
+    const target = path.join(h.dir, 'lie.bin');
+    await assert.rejects(h.engine().download(lying, target, { ...options, maxRestarts: 1 }), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'verify-failed');
+      assert.match(error.message, /does not match the expected 0{40}/);
+      return true;
+    });
+    assert.deepEqual(await listFiles(h.dir), [], 'neither the final file nor its parts are left');
+    const fetched = requestedRanges(h.storageRequests(), object.objectKey, object.size).reduce((sum, [start, end]) => sum + end - start + 1, 0);
+    assert.ok(fetched >= 2 * object.size, 'downloaded in full twice: once, then once more after the mismatch');
+    assert.equal(h.emulator.requests.list({ origin: 'api', path: 'signeds3download' }).length, 2);
   });
 });

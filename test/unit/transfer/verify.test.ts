@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { sha1OfFile } from '../../../src/core/transfer/verify';
+import { RestartRequired } from '../../../src/core/transfer/restart';
+import { TrailingSha1 } from '../../../src/core/transfer/verify';
 
 describe('transfer: sha1 read-back', () => {
   const MiB = 1024 * 1024;
@@ -16,6 +17,26 @@ describe('transfer: sha1 read-back', () => {
   });
 
   const content = (size: number) => Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + (i >> 11)) & 0xff));
+  const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
+
+  /** The handle, recording every read and how many are running. */
+  function watched(handle: FileHandle, onRead: (position: number, length: number) => void = () => undefined) {
+    const state = { reads: [] as [number, number][], running: 0 };
+    const file = {
+      ...handle,
+      read: async (buffer: Buffer, offset: number, length: number, position: number) => {
+        state.reads.push([position, length]);
+        onRead(position, length);
+        state.running++;
+        try {
+          return await handle.read(buffer, offset, length, position);
+        } finally {
+          state.running--;
+        }
+      },
+    } as unknown as ConstructorParameters<typeof TrailingSha1>[0];
+    return { file, state };
+  }
 
   for (const size of [0, 1, MiB - 1, MiB, MiB + 1, 3 * MiB + 5]) {
     it(`hashes ${size} B across its two read buffers`, async () => {
@@ -25,37 +46,89 @@ describe('transfer: sha1 read-back', () => {
       const handle = await open(file, 'r');
       try {
         // Only the first `size` bytes count, though the file holds 7 more.
-        assert.equal(await sha1OfFile(handle, size), createHash('sha1').update(bytes.subarray(0, size)).digest('hex'));
+        assert.equal(await new TrailingSha1(handle, size).digest(), sha1(bytes.subarray(0, size)));
       } finally {
         await handle.close();
       }
     });
   }
 
+  it('reads behind the writer, never past what it was told is written, each byte once', async () => {
+    const file = path.join(dir, 'growing');
+    const bytes = content(5 * MiB + 3);
+    await writeFile(file, '');
+    const handle = await open(file, 'r');
+    let readable = 0;
+    const { file: reader, state } = watched(handle, (position, length) => assert.ok(position + length <= readable, `read of ${position}+${length} past ${readable}`));
+    try {
+      const hasher = new TrailingSha1(reader, bytes.length);
+      for (let at = 0; at < bytes.length; at += 700 * 1024) {
+        const end = Math.min(bytes.length, at + 700 * 1024);
+        await appendFile(file, bytes.subarray(at, end));
+        readable = end;
+        hasher.advance(end);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const readBeforeDigest = state.reads.reduce((sum, [, length]) => sum + length, 0);
+      assert.ok(readBeforeDigest > 4 * MiB, `only ${readBeforeDigest} bytes were read while the file grew`);
+      assert.equal(await hasher.digest(), sha1(bytes));
+      const sorted = [...state.reads].sort((a, b) => a[0] - b[0]);
+      let expected = 0;
+      for (const [position, length] of sorted) {
+        assert.equal(position, expected, 'reads cover the file once, in order, without gaps or overlaps');
+        expected += length;
+      }
+      assert.equal(expected, bytes.length);
+    } finally {
+      await handle.close();
+    }
+  });
+
   it('stops when cancelled, with no read left running', async () => {
     const file = path.join(dir, 'cancel');
     await writeFile(file, content(4 * MiB));
     const handle = await open(file, 'r');
     const controller = new AbortController();
-    let reads = 0;
-    let running = 0;
-    const counting = {
-      ...handle,
-      read: async (buffer: Buffer, offset: number, length: number, position: number) => {
-        reads++;
-        running++;
-        if (reads === 2) controller.abort(new Error('cancelled'));
-        try {
-          return await handle.read(buffer, offset, length, position);
-        } finally {
-          running--;
-        }
-      },
-    } as unknown as Parameters<typeof sha1OfFile>[0];
+    const { file: reader, state } = watched(handle, () => {
+      if (state.reads.length === 2) controller.abort(new Error('cancelled'));
+    });
     try {
-      await assert.rejects(sha1OfFile(counting, 4 * MiB, controller.signal), /cancelled/);
-      assert.equal(reads, 2);
-      assert.equal(running, 0);
+      await assert.rejects(new TrailingSha1(reader, 4 * MiB, controller.signal).digest(), /cancelled/);
+      assert.equal(state.reads.length, 2);
+      assert.equal(state.running, 0);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('stop() returns once no read is running, and nothing more is read', async () => {
+    const file = path.join(dir, 'stop');
+    await writeFile(file, content(4 * MiB));
+    const handle = await open(file, 'r');
+    const { file: reader, state } = watched(handle);
+    try {
+      const hasher = new TrailingSha1(reader, 4 * MiB);
+      hasher.advance(4 * MiB);
+      assert.equal(state.running, 0, 'the first read starts after node:crypto is loaded');
+      await new Promise((resolve) => setImmediate(resolve));
+      await hasher.stop();
+      assert.equal(state.running, 0);
+      const reads = state.reads.length;
+      hasher.advance(4 * MiB);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(state.reads.length, reads);
+      assert.ok(reads < 4, `read ${reads} pieces of 1 MiB after stop()`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('asks for a restart when the file is shorter than the bytes written to it', async () => {
+    const file = path.join(dir, 'short');
+    await writeFile(file, content(MiB));
+    const handle = await open(file, 'r');
+    try {
+      await assert.rejects(new TrailingSha1(handle, 2 * MiB).digest(), (error: unknown) => error instanceof RestartRequired && /ends at byte 1048576/.test(error.message));
     } finally {
       await handle.close();
     }
