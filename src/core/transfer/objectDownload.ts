@@ -140,7 +140,7 @@ export class ObjectDownload {
       this.progress.setPhase('downloading');
       activeKeeper.start();
       try {
-        await this.transfer(resolved, done, controller.signal, fetchContext);
+        await this.transfer(resolved, done, trailing !== undefined, controller.signal, fetchContext);
       } finally {
         this.retries += stats.retries;
         this.urlRefreshes += urls.refreshes;
@@ -219,6 +219,7 @@ export class ObjectDownload {
   private async transfer(
     resolved: ResolvedObject,
     done: IntervalSet,
+    hashing: boolean,
     signal: AbortSignal,
     context: (signal: AbortSignal, singleStream: boolean) => FetchContext,
   ): Promise<void> {
@@ -226,8 +227,12 @@ export class ObjectDownload {
     const single = resolved.size < this.settings.singleRequestThreshold;
     const connections = single ? 1 : this.settings.connections;
     const minSplit = single ? Infinity : this.settings.chunkSize;
+    // The hash can only read a contiguous start. With one span per connection, all but the first span
+    // land together at the end and are hashed after it; in two rounds, the first half is hashed while
+    // the second arrives. Worth one request wait per connection only for large objects.
+    const rounds = hashing && resolved.size - done.size >= 4 * connections * minSplit ? 2 : 1;
     try {
-      await runSpanWorkers(new SpanScheduler(segments, done, connections, minSplit), connections, this.engine.limiter, signal, (group) => context(group, false));
+      await runSpanWorkers(new SpanScheduler(segments, done, connections * rounds, minSplit), connections, this.engine.limiter, signal, (group) => context(group, false));
     } catch (error) {
       if (!(error instanceof RangeIgnored)) throw error;
       this.engine.log('warn', `Storage ignores Range for ${this.source.identity}; continuing over a single connection.`);
