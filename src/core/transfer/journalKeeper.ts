@@ -6,15 +6,18 @@ import type { TransferLog } from './types';
 
 /**
  * Keeps the resume journal current, at most every `intervalMs`: syncs the data file first, then
- * records only the intervals that were written before that sync.
+ * records only the intervals that were written before that sync. In between, every `syncEveryBytes`
+ * written are synced without touching the journal, so the kernel writes the data out while the
+ * download runs and little is left to sync at the end.
  */
 export class JournalKeeper {
   private timer?: NodeJS.Timeout;
   private chain: Promise<void> = Promise.resolve();
   private dirty = false;
-  private dirtyBytes = 0;
+  private unsyncedBytes = 0;
   private queued = false;
   private forceQueued = false;
+  private syncQueued = false;
 
   constructor(
     private readonly fs: TransferFs,
@@ -32,11 +35,11 @@ export class JournalKeeper {
     this.timer.unref();
   }
 
-  /** `bytes` more are written; past `syncEveryBytes` the data is synced now rather than at the next tick. */
+  /** `bytes` more are written; past `syncEveryBytes` since the last sync, the data is synced now. */
   markDirty(bytes: number): void {
     this.dirty = true;
-    this.dirtyBytes += bytes;
-    if (this.dirtyBytes >= this.syncEveryBytes && this.timer) void this.flush();
+    this.unsyncedBytes += bytes;
+    if (this.unsyncedBytes >= this.syncEveryBytes && this.timer) this.syncData();
   }
 
   flush(force = false): Promise<void> {
@@ -49,7 +52,7 @@ export class JournalKeeper {
       this.forceQueued = false;
       if (!this.dirty && !forced) return;
       this.dirty = false;
-      this.dirtyBytes = 0;
+      this.unsyncedBytes = 0;
       const done = this.written.toArray();
       try {
         await this.file.datasync();
@@ -59,6 +62,20 @@ export class JournalKeeper {
       }
     });
     return this.chain;
+  }
+
+  private syncData(): void {
+    if (this.syncQueued) return;
+    this.syncQueued = true;
+    this.chain = this.chain.then(async () => {
+      this.syncQueued = false;
+      this.unsyncedBytes = 0;
+      try {
+        await this.file.datasync();
+      } catch (error) {
+        this.log('warn', `Could not sync the partial download beside ${this.path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
   }
 
   async stop(): Promise<void> {
