@@ -131,8 +131,10 @@ export class ObjectDownload {
         stats,
         onWritten: (start, end) => {
           this.engine.memory.received(end - start);
-          this.progress.addWritten(done.add(start, end));
+          const added = done.add(start, end);
+          this.progress.addWritten(added);
           activeKeeper.markDirty(end - start);
+          if (added < end - start) trailing?.invalidate();
           trailing?.advance(done.firstMissingFrom(0));
         },
       });

@@ -10,8 +10,9 @@ const newSha1 = async (): Promise<Hash> => (await import('node:crypto')).createH
 /**
  * sha1 of a file that is still being written, read back from disk in one sequential pass that
  * trails the writers: `advance(end)` tells it the first `end` bytes are written and final. So when
- * the last range lands, only the tail is left to read. Two reused buffers: the next piece is read
- * while the current one is hashed.
+ * the last range lands, only the tail is left to read. Should bytes be written twice after all
+ * (`invalidate`), `digest` reads the whole file afresh, so a stray write is caught as before.
+ * Two reused buffers: the next piece is read while the current one is hashed.
  */
 export class TrailingSha1 {
   private readonly buffers: Buffer[];
@@ -21,6 +22,7 @@ export class TrailingSha1 {
   private pass: Promise<void> | undefined;
   private failure: { error: unknown } | undefined;
   private stopped = false;
+  private stale = false;
 
   constructor(
     private readonly file: TransferFile,
@@ -37,8 +39,19 @@ export class TrailingSha1 {
     this.kick();
   }
 
+  /** Bytes it may have read already were written again: `digest` reads everything afresh. */
+  invalidate(): void {
+    this.stale = true;
+  }
+
   /** sha1 (hex) of the first `size` bytes, once they are all read. */
   async digest(): Promise<string> {
+    while (this.pass) await this.pass;
+    if (this.stale) {
+      this.stale = false;
+      this.hash = undefined;
+      this.position = 0;
+    }
     this.advance(this.size);
     while (this.pass) await this.pass;
     if (this.failure) throw this.failure.error;
@@ -54,7 +67,7 @@ export class TrailingSha1 {
   }
 
   private kick(): void {
-    if (this.pass || this.stopped || this.failure || this.position >= this.readable) return;
+    if (this.pass || this.stopped || this.stale || this.failure || this.position >= this.readable) return;
     this.pass = this.readAvailable()
       .catch((error: unknown) => {
         this.failure = { error };
@@ -75,7 +88,7 @@ export class TrailingSha1 {
       this.position += piece.length;
       this.signal?.throwIfAborted();
       filling ^= 1;
-      reading = this.stopped ? undefined : this.readNext(filling);
+      reading = this.stopped || this.stale ? undefined : this.readNext(filling);
       hash.update(piece);
     }
   }
