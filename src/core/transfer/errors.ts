@@ -12,7 +12,8 @@ export type TransferErrorCode =
   | 'rename-failed'
   | 'io'
   | 'unsafe-path'
-  | 'bad-source';
+  | 'bad-source'
+  | 'busy';
 
 /** The one error type the engine rejects with; `message` is safe to show and log. */
 export class TransferError extends Error {

@@ -26,6 +26,12 @@ export interface TransferFs {
   exists(path: string): Promise<boolean>;
   readText(path: string): Promise<string | undefined>;
   writeText(path: string, text: string): Promise<void>;
+  /** Creates a file with this text; fails with EEXIST when the path exists. */
+  createText(path: string, text: string): Promise<void>;
+  /** Last modification time in epoch ms, or undefined when the path does not exist. */
+  modifiedMs(path: string): Promise<number | undefined>;
+  /** Sets a file's modification time to now. */
+  touch(path: string): Promise<void>;
   realpath(path: string): Promise<string>;
 }
 
@@ -52,6 +58,12 @@ export const nodeFs: TransferFs = {
   exists: async (path) => (await unlessMissing(fsp.lstat(path))) !== undefined,
   readText: (path) => unlessMissing(fsp.readFile(path, 'utf8')),
   writeText: (path, text) => fsp.writeFile(path, text, 'utf8'),
+  createText: (path, text) => fsp.writeFile(path, text, { encoding: 'utf8', flag: 'wx' }),
+  modifiedMs: async (path) => (await unlessMissing(fsp.stat(path)))?.mtimeMs,
+  touch: async (path) => {
+    const now = new Date();
+    await fsp.utimes(path, now, now);
+  },
   realpath: (path) => fsp.realpath(path),
 };
 

@@ -3,6 +3,7 @@ import { MAX_NAME_BYTES } from './names';
 
 const PART_SUFFIX = '.apspart';
 const JOURNAL_SUFFIX = '.apspart.json';
+const LOCK_SUFFIX = '.apspart.lock';
 // Room for the journal's own temp suffix (".tmp") during its atomic rewrite.
 const RESERVED_BYTES = Buffer.byteLength(JOURNAL_SUFFIX + '.tmp', 'utf8');
 
@@ -10,6 +11,8 @@ export interface PartFiles {
   /** Temp file the bytes are written into, beside the target. */
   readonly data: string;
   readonly journal: string;
+  /** Held by the one download that owns the other two (see PartLock). */
+  readonly lock: string;
 }
 
 /** Temp and journal paths for a target, shortened (with a hash) when the name is near the 255-byte limit. */
@@ -29,5 +32,5 @@ export function partFilesFor(target: string): PartFiles {
     }
     stem = `${kept}~${hash}`;
   }
-  return { data: path.join(folder, stem + PART_SUFFIX), journal: path.join(folder, stem + JOURNAL_SUFFIX) };
+  return { data: path.join(folder, stem + PART_SUFFIX), journal: path.join(folder, stem + JOURNAL_SUFFIX), lock: path.join(folder, stem + LOCK_SUFFIX) };
 }

@@ -113,7 +113,8 @@ describe('transfer: file names', () => {
     const parts = partFilesFor(path.join('/tmp', long));
     assert.ok(bytes(path.basename(parts.journal) + '.tmp') <= 255);
     assert.ok(bytes(path.basename(parts.data)) <= 255);
-    assert.notEqual(parts.data, parts.journal);
+    assert.ok(bytes(path.basename(parts.lock)) <= 255);
+    assert.equal(new Set([parts.data, parts.journal, parts.lock]).size, 3);
     assert.equal(partFilesFor('/tmp/a.rvt').data, '/tmp/a.rvt.apspart');
   });
 });
