@@ -3,7 +3,7 @@ import { fileSystemError, hasErrnoCode, TransferError } from './errors';
 import type { TransferFs } from './fileSystem';
 
 /** A lock not refreshed for this long is stale, whoever holds it (another machine, a reused pid). */
-export const LOCK_STALE_MS = 60_000;
+const LOCK_STALE_MS = 60_000;
 const REFRESH_MS = LOCK_STALE_MS / 4;
 
 interface LockOwner {
@@ -47,7 +47,7 @@ export class PartLock {
   }
 
   /** Takes the lock, or rejects with 'busy' naming the target when another download holds it. */
-  static async acquire(fs: TransferFs, path: string, target: string, now: () => number = Date.now): Promise<PartLock> {
+  static async acquire(fs: TransferFs, path: string, target: string): Promise<PartLock> {
     const text = JSON.stringify({ pid: process.pid, host: hostname() });
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -58,7 +58,7 @@ export class PartLock {
       }
       const [owner, modified] = await Promise.all([fs.readText(path).then(parseOwner, () => undefined), fs.modifiedMs(path).catch(() => undefined)]);
       if (modified === undefined) continue;
-      const fresh = now() - modified < LOCK_STALE_MS;
+      const fresh = Date.now() - modified < LOCK_STALE_MS;
       const gone = owner !== undefined && owner.host === hostname() && !processExists(owner.pid);
       if (fresh && !gone) {
         const holder = owner && owner.pid !== process.pid ? ` by another process (${owner.pid} on ${owner.host})` : '';
