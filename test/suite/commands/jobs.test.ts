@@ -62,6 +62,25 @@ describe('Jobs: cancel and resume after a reload (against the emulator)', functi
     assert.doesNotMatch(String(item.contextValue), /\bcancellable\b/);
   });
 
+  it('refuses a second download of the same file while the first runs, saying why, and leaves the first alone', async () => {
+    const first = await startSlowDownload();
+    const node = await tipNode(emu, ext, big());
+    const second = await vscode.commands.executeCommand<JobRecord>('apsExplorer.download', node);
+
+    assert.equal(second.state, 'failed');
+    assert.match(second.error ?? '', /24MiB-plus-1\.rvt is already being downloaded; try again when that download has finished/);
+    const failure = prompts.notifications.at(-1)!;
+    assert.equal(failure.level, 'error');
+    assert.match(failure.message, /already being downloaded/);
+    assert.equal(first.state, 'downloading');
+    assert.ok(existsSync(partFilesFor(target()).lock));
+
+    emu.faults.clear();
+    await vscode.commands.executeCommand('apsExplorer.jobs.cancel', first);
+    assert.equal((await ext.jobs.manager.settled(first.id)).state, 'cancelled');
+    assert.ok(!existsSync(partFilesFor(target()).lock), 'the lock goes with the download');
+  });
+
   it('a simulated window reload resumes a running download without fetching finished ranges again', async () => {
     const job = await startSlowDownload();
     const size = emu.seed.sizes.twentyFourMiBPlus1;
