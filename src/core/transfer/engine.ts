@@ -10,6 +10,8 @@ import { nodeFs, type TransferFs } from './fileSystem';
 import { Limiter } from './limiter';
 import { MemoryRelief } from './memoryRelief';
 import { prepareTargetInside } from './names';
+import { partFilesFor } from './partFiles';
+import { PartLock } from './partLock';
 import { ObjectDownload, type EngineContext } from './objectDownload';
 import { FileProgressTracker } from './progress';
 import { RestartRequired } from './restart';
@@ -67,14 +69,20 @@ export class TransferEngine {
     try {
       options.signal?.throwIfAborted();
       await this.prepareFolder(target, options.root);
-      const chosen = await chooseTarget(fs, target, settings.conflict);
-      if (chosen.skip) {
-        progress.setPhase('skipped');
-        const size = (await fs.size(target)) ?? 0;
-        return { status: 'skipped', path: target, size, resumedBytes: 0, restarts: 0, urlRefreshes: 0, retries: 0 };
+      const lock = await PartLock.acquire(fs, partFilesFor(target).lock, target, settings.lockWaitMs, options.signal);
+      let result: DownloadResult;
+      try {
+        const chosen = await chooseTarget(fs, target, settings.conflict);
+        if (chosen.skip) {
+          progress.setPhase('skipped');
+          const size = (await fs.size(target)) ?? 0;
+          return { status: 'skipped', path: target, size, resumedBytes: 0, restarts: 0, urlRefreshes: 0, retries: 0 };
+        }
+        progress.setPath(chosen.path);
+        result = await new ObjectDownload(this.context, source, chosen.path, settings, progress, options.signal).run();
+      } finally {
+        await lock.release();
       }
-      progress.setPath(chosen.path);
-      const result = await new ObjectDownload(this.context, source, chosen.path, settings, progress, options.signal).run();
       progress.setPhase('done');
       log('info', `Downloaded ${source.identity} to ${result.path} (${result.size} bytes).`);
       return result;

@@ -12,7 +12,6 @@ import type { BufferPool } from './bufferPool';
 import type { Limiter } from './limiter';
 import type { MemoryRelief } from './memoryRelief';
 import { partFilesFor, type PartFiles } from './partFiles';
-import { PartLock } from './partLock';
 import type { FileProgressTracker } from './progress';
 import type { FetchContext } from './rangeFetcher';
 import { RangeIgnored, RestartRequired, VerifyMismatch } from './restart';
@@ -61,23 +60,18 @@ export class ObjectDownload {
   }
 
   async run(): Promise<DownloadResult> {
-    const lock = await PartLock.acquire(this.engine.fs, this.parts.lock, this.target);
-    try {
-      for (let restarts = 0; ; restarts++) {
-        try {
-          return await this.attempt(restarts);
-        } catch (error) {
-          if (!(error instanceof RestartRequired)) throw error;
-          if (restarts >= this.settings.maxRestarts) {
-            await this.discardParts();
-            const code = error instanceof VerifyMismatch ? 'verify-failed' : 'object-changed';
-            throw new TransferError(code, `${error.message}; gave up after ${restarts} restarts.`, { cause: error });
-          }
-          this.engine.log('warn', `Restarting ${this.source.identity}: ${error.reason}`);
+    for (let restarts = 0; ; restarts++) {
+      try {
+        return await this.attempt(restarts);
+      } catch (error) {
+        if (!(error instanceof RestartRequired)) throw error;
+        if (restarts >= this.settings.maxRestarts) {
+          await this.discardParts();
+          const code = error instanceof VerifyMismatch ? 'verify-failed' : 'object-changed';
+          throw new TransferError(code, `${error.message}; gave up after ${restarts} restarts.`, { cause: error });
         }
+        this.engine.log('warn', `Restarting ${this.source.identity}: ${error.reason}`);
       }
-    } finally {
-      await lock.release();
     }
   }
 

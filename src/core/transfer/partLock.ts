@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
+import { sleep } from './backoff';
 import { fileSystemError, hasErrnoCode, TransferError } from './errors';
 import type { TransferFs } from './fileSystem';
 
 /** A lock not refreshed for this long is stale, whoever holds it (another machine, a reused pid). */
 const LOCK_STALE_MS = 60_000;
 const REFRESH_MS = LOCK_STALE_MS / 4;
+const POLL_MS = 200;
 
 interface LockOwner {
   readonly pid: number;
@@ -29,11 +31,17 @@ function processExists(pid: number): boolean {
   }
 }
 
+function busy(target: string, owner: LockOwner | undefined): TransferError {
+  const holder = owner && owner.pid !== process.pid ? ` by another process (${owner.pid} on ${owner.host})` : '';
+  return new TransferError('busy', `${target} is already being downloaded${holder}; try again when that download has finished.`);
+}
+
 /**
- * One download's claim on a target's temp file and journal, so that a second download of the same
- * target (in this process, another VS Code window or the CLI) cannot truncate or rename them under
- * it. A file created exclusively beside them, naming its process; refreshed while held. A lock whose
- * process is gone (same host) or that was not refreshed for LOCK_STALE_MS is taken over.
+ * One download's claim on a target, so that a second download of it (in this process, another VS Code
+ * window or the CLI) cannot truncate or rename the first one's temp file and journal, nor decide its
+ * conflict policy on a file about to appear. A file created exclusively beside the target, naming its
+ * process, refreshed while held. A lock whose process is gone (same host) or that was not refreshed
+ * for LOCK_STALE_MS is taken over.
  */
 export class PartLock {
   private readonly timer: NodeJS.Timeout;
@@ -46,10 +54,15 @@ export class PartLock {
     this.timer.unref();
   }
 
-  /** Takes the lock, or rejects with 'busy' naming the target when another download holds it. */
-  static async acquire(fs: TransferFs, path: string, target: string): Promise<PartLock> {
+  /**
+   * Takes the lock. Held by this process: rejects with 'busy' at once. Held by another live process:
+   * waits up to `waitMs` for it (an extension host that a window reload is replacing lets go within
+   * moments), then rejects with 'busy'.
+   */
+  static async acquire(fs: TransferFs, path: string, target: string, waitMs: number, signal?: AbortSignal): Promise<PartLock> {
     const text = JSON.stringify({ pid: process.pid, host: hostname() });
-    for (let attempt = 0; attempt < 3; attempt++) {
+    const deadline = Date.now() + waitMs;
+    for (let takeovers = 0; takeovers < 3; ) {
       try {
         await fs.createText(path, text);
         return new PartLock(fs, path);
@@ -60,13 +73,15 @@ export class PartLock {
       if (modified === undefined) continue;
       const fresh = Date.now() - modified < LOCK_STALE_MS;
       const gone = owner !== undefined && owner.host === hostname() && !processExists(owner.pid);
-      if (fresh && !gone) {
-        const holder = owner && owner.pid !== process.pid ? ` by another process (${owner.pid} on ${owner.host})` : '';
-        throw new TransferError('busy', `${target} is already being downloaded${holder}; try again when that download has finished.`);
+      if (!fresh || gone) {
+        await fs.remove(path);
+        takeovers++;
+        continue;
       }
-      await fs.remove(path);
+      if (owner?.pid === process.pid || Date.now() >= deadline) throw busy(target, owner);
+      await sleep(Math.min(POLL_MS, deadline - Date.now()), signal);
     }
-    throw new TransferError('busy', `${target} is already being downloaded; try again when that download has finished.`);
+    throw busy(target, undefined);
   }
 
   async release(): Promise<void> {

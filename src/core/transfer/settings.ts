@@ -24,6 +24,7 @@ export interface DownloadSettings {
   readonly retry: RetryPolicy;
   readonly stallTimeoutMs: number;
   readonly journalIntervalMs: number;
+  readonly lockWaitMs: number;
   readonly maxRestarts: number;
 }
 
@@ -49,6 +50,7 @@ export function downloadSettings(options: DownloadOptions): DownloadSettings {
     },
     stallTimeoutMs: clampInteger(options.stallTimeoutMs, 30_000, 20, 3_600_000),
     journalIntervalMs: clampInteger(options.journalIntervalMs, 2_000, 10, 600_000),
+    lockWaitMs: clampInteger(options.lockWaitMs, 10_000, 0, 600_000),
     maxRestarts: clampInteger(options.maxRestarts, 3, 0, 100),
   };
 }

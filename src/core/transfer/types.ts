@@ -94,6 +94,8 @@ export interface DownloadOptions {
   /** No body byte for this long (while not waiting on the disk) aborts and re-requests the missing bytes. */
   readonly stallTimeoutMs?: number;
   readonly journalIntervalMs?: number;
+  /** How long to wait for another process's download of the same target before giving up (default 10 s). */
+  readonly lockWaitMs?: number;
   /** How many times a changed object (412, new ETag, size, sha1) may restart the download. */
   readonly maxRestarts?: number;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFile, utimes, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
@@ -47,11 +47,13 @@ describe('transfer: one download per target', function () {
     const child = spawnCli([ossUrl, target, '--connections', '2', '--chunk-size', '256K', '--threshold', '0', '--quiet'], { APS_ACCESS_TOKEN: h.token });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     for (let i = 0; i < 300 && !(await exists(partFilesFor(target).data)); i++) await wait(10);
-    await assert.rejects(h.engine().download(h.source(object), target, options), (error: Error & { code?: string }) => {
+    const asked = Date.now();
+    await assert.rejects(h.engine().download(h.source(object), target, { ...options, lockWaitMs: 300 }), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'busy');
       assert.ok(error.message.includes(`by another process (${child.pid} on ${hostname()})`), error.message);
       return true;
     });
+    assert.ok(Date.now() - asked >= 300, 'it waited for the other process first');
     assert.equal(await exited, 0);
     assert.equal(await sha1OfFile(target), object.sha1);
     assert.deepEqual(await listFiles(h.dir), ['shared.rvt']);
@@ -77,11 +79,48 @@ describe('transfer: one download per target', function () {
     }
   });
 
+  describe('while another live process holds the lock', () => {
+    let holder: ReturnType<typeof spawn>;
+    beforeEach(() => {
+      holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    });
+    afterEach(() => {
+      holder.kill();
+    });
+    const holdLock = (target: string) => writeFile(partFilesFor(target).lock, JSON.stringify({ pid: holder.pid, host: hostname() }));
+
+    it('waits for it to let go, then decides the conflict policy on what that download left', async () => {
+      const object = await h.emulator.addObject({ size: 256 * KiB });
+      const target = path.join(h.dir, 'handover.bin');
+      await holdLock(target);
+      const running = h.engine().download(h.source(object), target, { ...options, conflict: 'skip', lockWaitMs: 5_000 });
+      await wait(300);
+      await writeFile(target, 'finished by the other process');
+      await rm(partFilesFor(target).lock);
+      const result = await running;
+      assert.equal(result.status, 'skipped');
+      assert.equal(h.storageRequests().length, 0);
+      assert.equal(await readFile(target, 'utf8'), 'finished by the other process');
+    });
+
+    it('can be cancelled while it waits', async () => {
+      const object = await h.emulator.addObject({ size: 64 * KiB });
+      const target = path.join(h.dir, 'waiting.bin');
+      await holdLock(target);
+      const controller = new AbortController();
+      const running = h.engine().download(h.source(object), target, { ...options, lockWaitMs: 5_000, signal: controller.signal });
+      await wait(100);
+      controller.abort();
+      await assert.rejects(running, { code: 'cancelled' });
+      assert.deepEqual(await listFiles(h.dir), [path.basename(partFilesFor(target).lock)], 'the other process keeps its lock');
+    });
+  });
+
   it('respects a fresh lock of another machine', async () => {
     const object = await h.emulator.addObject({ size: 64 * KiB });
     const target = path.join(h.dir, 'remote.bin');
     await writeFile(partFilesFor(target).lock, JSON.stringify({ pid: 1, host: 'another-machine' }));
-    await assert.rejects(h.engine().download(h.source(object), target, options), /remote\.bin is already being downloaded by another process \(1 on another-machine\)/);
+    await assert.rejects(h.engine().download(h.source(object), target, { ...options, lockWaitMs: 50 }), /remote\.bin is already being downloaded by another process \(1 on another-machine\)/);
     assert.equal(h.storageRequests().length, 0);
     assert.deepEqual(await listFiles(h.dir), [path.basename(partFilesFor(target).lock)]);
   });
