@@ -69,15 +69,18 @@ export class TransferEngine {
     try {
       options.signal?.throwIfAborted();
       await this.prepareFolder(target, options.root);
+      const skipped = async (): Promise<DownloadResult> => {
+        progress.setPhase('skipped');
+        const size = (await fs.size(target)) ?? 0;
+        return { status: 'skipped', path: target, size, resumedBytes: 0, restarts: 0, urlRefreshes: 0, retries: 0 };
+      };
+      // Nothing to write: no lock needed (nor possible in a read-only folder).
+      if (settings.conflict === 'skip' && (await fs.exists(target))) return await skipped();
       const lock = await PartLock.acquire(fs, partFilesFor(target).lock, target, settings.lockWaitMs, options.signal);
       let result: DownloadResult;
       try {
         const chosen = await chooseTarget(fs, target, settings.conflict);
-        if (chosen.skip) {
-          progress.setPhase('skipped');
-          const size = (await fs.size(target)) ?? 0;
-          return { status: 'skipped', path: target, size, resumedBytes: 0, restarts: 0, urlRefreshes: 0, retries: 0 };
-        }
+        if (chosen.skip) return await skipped();
         progress.setPath(chosen.path);
         result = await new ObjectDownload(this.context, source, chosen.path, settings, progress, options.signal).run();
       } finally {

@@ -29,6 +29,17 @@ describe('transfer: disk failures', function () {
     assert.deepEqual(await listFiles(h.dir), []);
   });
 
+  it('skips an existing file in a read-only folder when the policy says skip, without writing anything', async () => {
+    const object = await h.emulator.addObject({ size: 64 * KiB });
+    const target = path.join(h.dir, 'kept.bin');
+    await nodeFs.writeText(target, 'mine');
+    const readOnly = fsWith({ createText: async () => Promise.reject(errno('EACCES')), open: async () => Promise.reject(errno('EACCES')) });
+    const result = await h.engine({ fs: readOnly }).download(h.source(object), target, { ...options, conflict: 'skip' });
+    assert.equal(result.status, 'skipped');
+    assert.equal(await nodeFs.readText(target), 'mine');
+    await assert.rejects(h.engine({ fs: readOnly }).download(h.source(object), path.join(h.dir, 'new.bin'), options), { code: 'file-access-denied' });
+  });
+
   it('stops on EACCES creating the folder', async () => {
     const object = await h.emulator.addObject({ size: 64 * KiB });
     const engine = h.engine({ fs: fsWith({ mkdir: async () => Promise.reject(errno('EACCES')) }) });
