@@ -46,14 +46,14 @@ export class TrailingSha1 {
 
   /** sha1 (hex) of the first `size` bytes, once they are all read. */
   async digest(): Promise<string> {
-    while (this.pass) await this.pass;
+    await this.idle();
     if (this.stale) {
       this.stale = false;
       this.hash = undefined;
       this.position = 0;
     }
     this.advance(this.size);
-    while (this.pass) await this.pass;
+    await this.idle();
     if (this.failure) throw this.failure.error;
     this.signal?.throwIfAborted();
     this.hash ??= await newSha1();
@@ -63,6 +63,11 @@ export class TrailingSha1 {
   /** Stops reading; resolves once no read is running (so the file can be closed). */
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.idle();
+  }
+
+  /** Resolves once no pass is running (a pass that ends starts the next one itself when there is more). */
+  private async idle(): Promise<void> {
     while (this.pass) await this.pass;
   }
 
