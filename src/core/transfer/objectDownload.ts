@@ -15,13 +15,16 @@ import { partFilesFor, type PartFiles } from './partFiles';
 import type { FileProgressTracker } from './progress';
 import type { FetchContext } from './rangeFetcher';
 import { RangeIgnored, RestartRequired, VerifyMismatch } from './restart';
-import { SpanScheduler } from './scheduler';
+import { planSpans, SpanScheduler } from './scheduler';
 import { runSpanWorkers } from './spanWorkers';
 import type { DownloadSettings } from './settings';
 import { layoutOf, segmentsOf, SignedUrlState } from './signedUrl';
 import { renameIntoPlace } from './finalize';
 import type { DownloadResult, ObjectSource, ResolvedObject, TransferLog } from './types';
 import { TrailingSha1 } from './verify';
+
+/** Share of a large object fetched in a second round when its sha1 is checked (see transfer). */
+const LAST_ROUND_SHARE = 0.25;
 
 /** What one engine shares between its downloads. */
 export interface EngineContext {
@@ -230,15 +233,17 @@ export class ObjectDownload {
     const connections = single ? 1 : this.settings.connections;
     const minSplit = single ? Infinity : this.settings.chunkSize;
     // The hash can only read a contiguous start. With one span per connection, all but the first span
-    // land together at the end and are hashed after it; in two rounds, the first half is hashed while
-    // the second arrives. Worth one request wait per connection only for large objects.
-    const rounds = hashing && resolved.size - done.size >= 4 * connections * minSplit ? 2 : 1;
+    // land together at the end and are hashed after it. In two rounds, the first three quarters are
+    // hashed while the last quarter arrives, which leaves a quarter to hash at the end. Worth one
+    // request wait per connection only when the last round still has a chunk for every connection.
+    const missing = resolved.size - done.size;
+    const lastRound = hashing && missing >= 4 * connections * minSplit ? LAST_ROUND_SHARE : undefined;
     try {
-      await runSpanWorkers(new SpanScheduler(segments, done, connections * rounds, minSplit), connections, this.engine.limiter, signal, (group) => context(group, false));
+      await runSpanWorkers(new SpanScheduler(planSpans(segments, done, connections, minSplit, lastRound), minSplit), connections, this.engine.limiter, signal, (group) => context(group, false));
     } catch (error) {
       if (!(error instanceof RangeIgnored)) throw error;
       this.engine.log('warn', `Storage ignores Range for ${this.source.identity}; continuing over a single connection.`);
-      await runSpanWorkers(new SpanScheduler(segments, done, 1, Infinity), 1, this.engine.limiter, signal, (group) => context(group, true));
+      await runSpanWorkers(new SpanScheduler(planSpans(segments, done, 1, Infinity), Infinity), 1, this.engine.limiter, signal, (group) => context(group, true));
     }
   }
 

@@ -29,11 +29,56 @@ const MIN_RATE_WINDOW_MS = 20;
 /** Smallest piece worth a request of its own once rates are known. */
 const MIN_STEAL_BYTES = 256 * 1024;
 
+interface Gap {
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
- * Hands out work like aria2c's segmented download: the missing bytes are cut into about one span per
- * connection (never into pieces under `minSplit`, the chunk size), each fetched with one open request.
- * A worker that runs out of work takes over the far part of another span, so every connection stays
- * busy until the end with few requests. Connections seldom run equally fast: of the spans whose rate
+ * The missing bytes cut into about one span per connection, never into pieces under `minSplit` (the
+ * chunk size), in object order. With `lastRound` (a share of the missing bytes, 0 to 1) they come in
+ * two rounds of spans: the first (1 - lastRound) of the bytes, then the rest.
+ */
+export function planSpans(segments: readonly StorageSegment[], done: IntervalSet, connections: number, minSplit: number, lastRound?: number): Span[] {
+  const gaps: Gap[] = segments.flatMap((segment, index) => done.missingWithin(segment.start, segment.end + 1).map(([start, end]) => ({ index, start, end })));
+  if (lastRound === undefined || !(lastRound > 0 && lastRound < 1)) return cut(gaps, connections, minSplit);
+  const missing = sizeOf(gaps);
+  let firstBytes = Math.round(missing * (1 - lastRound));
+  const first: Gap[] = [];
+  const last: Gap[] = [];
+  for (const gap of gaps) {
+    const taken = Math.min(firstBytes, gap.end - gap.start);
+    if (taken > 0) first.push({ ...gap, end: gap.start + taken });
+    if (taken < gap.end - gap.start) last.push({ ...gap, start: gap.start + taken });
+    firstBytes -= taken;
+  }
+  return [...cut(first, connections, minSplit), ...cut(last, connections, minSplit)];
+}
+
+function sizeOf(gaps: readonly Gap[]): number {
+  return gaps.reduce((sum, gap) => sum + gap.end - gap.start, 0);
+}
+
+function cut(gaps: readonly Gap[], connections: number, minSplit: number): Span[] {
+  const target = Math.max(minSplit, Math.ceil(sizeOf(gaps) / connections));
+  const spans: Span[] = [];
+  for (const gap of gaps) {
+    const length = gap.end - gap.start;
+    const pieces = Number.isFinite(target) ? Math.max(1, Math.min(Math.round(length / target), Math.floor(length / minSplit))) : 1;
+    for (let i = 0; i < pieces; i++) {
+      const start = gap.start + Math.floor((length * i) / pieces);
+      const end = gap.start + Math.floor((length * (i + 1)) / pieces);
+      spans.push({ segment: gap.index, start, end, cursor: start });
+    }
+  }
+  return spans;
+}
+
+/**
+ * Hands out work like aria2c's segmented download: the planned spans (planSpans) in order, each
+ * fetched with one open request. A worker that runs out of work takes over the far part of another
+ * span, so every connection stays busy until the end with few requests. Connections seldom run equally fast: of the spans whose rate
  * is measured, it cuts the one that will take longest, where both would end together, if the piece
  * lasts at least two request waits (even below the chunk size: one slow connection never holds up
  * the rest). Spans too young for a rate are cut by bytes: the far half, only of at least 2 x `minSplit`.
@@ -43,24 +88,11 @@ export class SpanScheduler {
   private readonly active = new Set<Span>();
 
   constructor(
-    segments: readonly StorageSegment[],
-    done: IntervalSet,
-    connections: number,
+    spans: readonly Span[],
     private readonly minSplit: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    const gaps = segments.flatMap((segment, index) => done.missingWithin(segment.start, segment.end + 1).map(([start, end]) => ({ index, start, end })));
-    const missing = gaps.reduce((sum, gap) => sum + gap.end - gap.start, 0);
-    const target = Math.max(minSplit, Math.ceil(missing / connections));
-    for (const gap of gaps) {
-      const length = gap.end - gap.start;
-      const pieces = Number.isFinite(target) ? Math.max(1, Math.min(Math.round(length / target), Math.floor(length / minSplit))) : 1;
-      for (let i = 0; i < pieces; i++) {
-        const start = gap.start + Math.floor((length * i) / pieces);
-        const end = gap.start + Math.floor((length * (i + 1)) / pieces);
-        this.queue.push({ segment: gap.index, start, end, cursor: start });
-      }
-    }
+    this.queue.push(...spans);
   }
 
   /** The next span to fetch: a queued one, else the far half of the busiest active one, else none. */

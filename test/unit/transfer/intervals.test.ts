@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { IntervalSet } from '../../../src/core/transfer/intervals';
-import { SpanScheduler, type Span } from '../../../src/core/transfer/scheduler';
+import { planSpans, SpanScheduler, type Span } from '../../../src/core/transfer/scheduler';
+import type { StorageSegment } from '../../../src/core/transfer/types';
 
 describe('transfer: byte intervals and span scheduling', () => {
   it('counts only bytes not covered before', () => {
@@ -53,6 +54,8 @@ describe('transfer: byte intervals and span scheduling', () => {
     { start: 100, end: 149, url: 'b' },
   ];
   const shape = (spans: Span[]) => spans.map((s) => [s.segment, s.start, s.end]);
+  const schedule = (parts: StorageSegment[], done: IntervalSet, connections: number, minSplit: number, now?: () => number) =>
+    new SpanScheduler(planSpans(parts, done, connections, minSplit), minSplit, now);
   const drain = (scheduler: SpanScheduler) => {
     const spans: Span[] = [];
     for (let span = scheduler.next(); span; span = scheduler.next()) {
@@ -65,7 +68,7 @@ describe('transfer: byte intervals and span scheduling', () => {
 
   it('cuts the missing bytes into about one span per connection, within segments', () => {
     const done = IntervalSet.from([[10, 30]]);
-    const spans = drain(new SpanScheduler(segments, done, 4, 10));
+    const spans = drain(schedule(segments, done, 4, 10));
     assert.deepEqual(shape(spans), [
       [0, 0, 10],
       [0, 30, 65],
@@ -73,14 +76,27 @@ describe('transfer: byte intervals and span scheduling', () => {
       [1, 100, 125],
       [1, 125, 150],
     ]);
-    assert.deepEqual(shape(drain(new SpanScheduler(segments, new IntervalSet(), 8, Infinity))), [
+    assert.deepEqual(shape(drain(schedule(segments, new IntervalSet(), 8, Infinity))), [
       [0, 0, 100],
       [1, 100, 150],
     ]);
   });
 
+  it('plans a last round of the given share of the missing bytes, after the rest', () => {
+    const done = IntervalSet.from([[10, 30]]);
+    // 130 missing bytes: the first 98 (to offset 118) in the first round, the last 32 in the second.
+    assert.deepEqual(shape(planSpans(segments, done, 2, 10, 0.25)), [
+      [0, 0, 10],
+      [0, 30, 100],
+      [1, 100, 118],
+      [1, 118, 134],
+      [1, 134, 150],
+    ]);
+    assert.deepEqual(shape(planSpans(segments, done, 2, 10, 1)), shape(planSpans(segments, done, 2, 10)), 'a share of 1 is one round');
+  });
+
   it('lets an idle worker take over the far half of the busiest span', () => {
-    const scheduler = new SpanScheduler([{ start: 0, end: 999, url: 'a' }], new IntervalSet(), 2, 100);
+    const scheduler = schedule([{ start: 0, end: 999, url: 'a' }], new IntervalSet(), 2, 100);
     const first = scheduler.next() as Span;
     const second = scheduler.next() as Span;
     assert.deepEqual([first.start, first.end, second.start, second.end], [0, 500, 500, 1000]);
@@ -99,7 +115,7 @@ describe('transfer: byte intervals and span scheduling', () => {
     let clock = 0;
     const twoSpans = () => {
       clock = 0;
-      const scheduler = new SpanScheduler([{ start: 0, end: 64 * MiB - 1, url: 'a' }], new IntervalSet(), 2, 8 * MiB, () => clock);
+      const scheduler = schedule([{ start: 0, end: 64 * MiB - 1, url: 'a' }], new IntervalSet(), 2, 8 * MiB, () => clock);
       const slow = scheduler.next() as Span;
       const fast = scheduler.next() as Span;
       // Both answered after 10 ms; 100 ms later 1 MiB of the slow one has arrived, and all of the fast one.
@@ -147,7 +163,7 @@ describe('transfer: byte intervals and span scheduling', () => {
       [60, 61],
       [120, 130],
     ]);
-    const scheduler = new SpanScheduler(segments, done, 3, 7);
+    const scheduler = schedule(segments, done, 3, 7);
     const covered = done.clone();
     for (let span = scheduler.next(); span; span = scheduler.next()) {
       const half = Math.floor((span.start + span.end) / 2);
