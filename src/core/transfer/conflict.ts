@@ -20,13 +20,22 @@ export function numberedName(name: string, n: number): string {
   return keptStem + suffix;
 }
 
-export async function chooseTarget(fs: TransferFs, target: string, policy: ConflictPolicy): Promise<ChosenTarget> {
+/**
+ * Where a download of `target` goes under `policy`. A numbered name for keepBoth must also be claimed
+ * (`claim`: false when another download holds it), so two downloads never share one temp file.
+ */
+export async function chooseTarget(
+  fs: TransferFs,
+  target: string,
+  policy: ConflictPolicy,
+  claim: (candidate: string) => Promise<boolean> = async () => true,
+): Promise<ChosenTarget> {
   if (policy === 'overwrite' || !(await fs.exists(target))) return { path: target, skip: false };
   if (policy === 'skip') return { path: target, skip: true };
   const folder = path.dirname(target);
   const name = path.basename(target);
   for (let n = 1; ; n++) {
     const candidate = path.join(folder, numberedName(name, n));
-    if (!(await fs.exists(candidate))) return { path: candidate, skip: false };
+    if (!(await fs.exists(candidate)) && (await claim(candidate))) return { path: candidate, skip: false };
   }
 }

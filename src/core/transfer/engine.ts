@@ -76,15 +76,20 @@ export class TransferEngine {
       };
       // Nothing to write: no lock needed (nor possible in a read-only folder).
       if (settings.conflict === 'skip' && (await fs.exists(target))) return await skipped();
-      const lock = await PartLock.acquire(fs, partFilesFor(target).lock, target, settings.lockWaitMs, options.signal);
+      const locks = [await PartLock.acquire(fs, partFilesFor(target).lock, target, settings.lockWaitMs, options.signal)];
+      const claim = async (candidate: string): Promise<boolean> => {
+        const lock = await PartLock.tryAcquire(fs, partFilesFor(candidate).lock, candidate, options.signal);
+        if (lock) locks.push(lock);
+        return lock !== undefined;
+      };
       let result: DownloadResult;
       try {
-        const chosen = await chooseTarget(fs, target, settings.conflict);
+        const chosen = await chooseTarget(fs, target, settings.conflict, claim);
         if (chosen.skip) return await skipped();
         progress.setPath(chosen.path);
         result = await new ObjectDownload(this.context, source, chosen.path, settings, progress, options.signal).run();
       } finally {
-        await lock.release();
+        await Promise.all(locks.map((lock) => lock.release()));
       }
       progress.setPhase('done');
       log('info', `Downloaded ${source.identity} to ${result.path} (${result.size} bytes).`);

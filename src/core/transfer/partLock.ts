@@ -84,6 +84,16 @@ export class PartLock {
     throw busy(target, undefined);
   }
 
+  /** Takes the lock at once if nobody else holds it (stale locks are taken over); undefined when busy. */
+  static async tryAcquire(fs: TransferFs, path: string, target: string, signal?: AbortSignal): Promise<PartLock | undefined> {
+    try {
+      return await PartLock.acquire(fs, path, target, 0, signal);
+    } catch (error) {
+      if (error instanceof TransferError && error.code === 'busy') return undefined;
+      throw error;
+    }
+  }
+
   async release(): Promise<void> {
     clearInterval(this.timer);
     await this.fs.remove(this.path).catch(() => undefined);

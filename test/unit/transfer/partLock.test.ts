@@ -40,6 +40,30 @@ describe('transfer: one download per target', function () {
     assert.deepEqual(await listFiles(h.dir), ['model.rvt'], 'the lock is gone with the part files');
   });
 
+  it('keeps both: a numbered name another download holds is passed over, and the one taken is held', async () => {
+    const object = await slowObject(2 * MiB);
+    const other = await h.emulator.addObject({ size: 300 * KiB });
+    const target = path.join(h.dir, 'model.rvt');
+    await writeFile(target, 'kept');
+    const engine = h.engine();
+    const numbered = (n: number) => path.join(h.dir, `model (${n}).rvt`);
+    // One download writes "model (1).rvt" by that name, the next keeps both copies of "model.rvt".
+    const direct = engine.download(h.source(object), numbered(1), options);
+    for (let i = 0; i < 100 && !(await exists(partFilesFor(numbered(1)).data)); i++) await wait(10);
+    const kept = engine.download(h.source(object), target, { ...options, conflict: 'keepBoth' });
+    for (let i = 0; i < 100 && !(await exists(partFilesFor(numbered(2)).data)); i++) await wait(10);
+    await assert.rejects(engine.download(h.source(other), numbered(2), options), (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'busy');
+      return true;
+    });
+    assert.equal((await direct).path, numbered(1));
+    assert.equal((await kept).path, numbered(2));
+    assert.equal(await sha1OfFile(numbered(1)), object.sha1);
+    assert.equal(await sha1OfFile(numbered(2)), object.sha1);
+    assert.equal(await readFile(target, 'utf8'), 'kept');
+    assert.deepEqual(await listFiles(h.dir), ['model (1).rvt', 'model (2).rvt', 'model.rvt'], 'no lock or part file left');
+  });
+
   it('refuses while another process downloads the target, and that process finishes untouched', async () => {
     const object = await slowObject(3 * MiB);
     const target = path.join(h.dir, 'shared.rvt');
