@@ -78,13 +78,14 @@ function cut(gaps: readonly Gap[], connections: number, minSplit: number): Span[
 /**
  * Hands out work like aria2c's segmented download: the planned spans (planSpans) in order, each
  * fetched with one open request. A worker that runs out of work takes over the far part of another
- * span, so every connection stays busy until the end with few requests. Connections seldom run equally fast: of the spans whose rate
- * is measured, it cuts the one that will take longest, where both would end together, if the piece
- * lasts at least two request waits (even below the chunk size: one slow connection never holds up
- * the rest). Spans too young for a rate are cut by bytes: the far half, only of at least 2 x `minSplit`.
+ * span, so every connection stays busy until the end with few requests. Connections seldom run
+ * equally fast: of the spans whose rate is measured, it cuts the one that will take longest, where
+ * both would end together, if the piece lasts at least two request waits (even below the chunk size:
+ * one slow connection never holds up the rest). Spans too young for a rate are cut by bytes: the far
+ * half, only of at least 2 x `minSplit`.
  */
 export class SpanScheduler {
-  private readonly queue: Span[] = [];
+  private readonly queue: Span[];
   private readonly active = new Set<Span>();
 
   constructor(
@@ -92,7 +93,7 @@ export class SpanScheduler {
     private readonly minSplit: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.queue.push(...spans);
+    this.queue = [...spans];
   }
 
   /** The next span to fetch: a queued one, else the far half of the busiest active one, else none. */
