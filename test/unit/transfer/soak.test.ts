@@ -12,7 +12,6 @@ import { mulberry32 } from '../../emulator/random';
 const RUNS = Number(process.env.APS_SOAK_RUNS ?? 25);
 const SEED = Number(process.env.APS_SOAK_SEED ?? 20240304);
 
-
 async function exists(file: string): Promise<boolean> {
   return stat(file).then(
     () => true,
