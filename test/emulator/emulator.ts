@@ -92,7 +92,8 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   const ctx: ApiContext = {
     base: () => baseUrl,
     seed,
-    apps: [seed.credentials, seed.publicApp],
+    // Copies: registerCallbackUrl changes this emulator's apps only, never the shared seed.
+    apps: [seed.credentials, seed.publicApp].map((app) => ({ ...app, callbackUrls: [...app.callbackUrls] })),
     options: resolved,
     model,
     tokens,
@@ -221,6 +222,11 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
       return signer.sign({ bucketKey, objectKey, expiresInSeconds: (signOptions.minutes ?? resolved.signedUrlMinutesDefault) * 60, useCdn: signOptions.useCdn ?? false });
     },
     addFile,
+    registerCallbackUrl: (clientId, url) => {
+      const app = ctx.apps.find((candidate) => candidate.clientId === clientId);
+      if (!app) throw new Error(`no app ${clientId}`);
+      app.callbackUrls.push(url);
+    },
     close: () => {
       closing ??= Promise.all([closeServer(apiServer), closeServer(storageServer)]).then(() => log('APS emulator closed'));
       return closing;

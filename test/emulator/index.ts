@@ -101,6 +101,8 @@ export interface RunningEmulator {
   signedUrl(bucketKey: string, objectKey: string, options?: { minutes?: number; useCdn?: boolean }): string;
   /** A file item (with versions and storage objects) in a seeded folder. */
   addFile(spec: AddFileSpec): AddedFile;
+  /** Adds a callback URL to an app, as its developer would on the APS portal (matched exactly). */
+  registerCallbackUrl(clientId: string, url: string): void;
   /** Closes both servers and all sockets. */
   close(): Promise<void>;
 }

@@ -132,4 +132,24 @@ describe('emulator: OAuth v2', () => {
     assert.equal(denied.searchParams.get('error'), 'access_denied');
     assert.equal(denied.searchParams.get('state'), 'xyz');
   });
+  it('accepts a callback URL its developer registers, in that emulator only', async () => {
+    const { clientId } = emulator.seed.publicApp;
+    const workbench = 'http://127.0.0.2:8080/callback?vscode-reqid=7&vscode-scheme=vscode&vscode-authority=aps-explorer.aps-explorer&vscode-path=%2Fcallback';
+    const query = { response_type: 'code', client_id: clientId, redirect_uri: workbench, scope: 'data:read', code_challenge: pkce().challenge, code_challenge_method: 'S256', state: 's1' };
+    const page = (target: RunningEmulator) => fetch(`${target.baseUrl}/authentication/v2/authorize?${new URLSearchParams(query)}`, { redirect: 'manual' });
+    assert.equal((await page(emulator)).status, 400, 'not registered yet');
+    const other = await startEmulator();
+    try {
+      emulator.registerCallbackUrl(clientId, workbench);
+      const back = await consent(emulator, query);
+      assert.equal(`${back.origin}${back.pathname}`, 'http://127.0.0.2:8080/callback');
+      assert.equal(back.searchParams.get('vscode-reqid'), '7', 'its own query is kept');
+      assert.equal(back.searchParams.get('state'), 's1');
+      assert.ok(back.searchParams.get('code'));
+      assert.equal((await page(other)).status, 400, 'another emulator (and the shared seed) is unchanged');
+      assert.ok(!other.seed.publicApp.callbackUrls.includes(workbench));
+    } finally {
+      await other.close();
+    }
+  });
 });
