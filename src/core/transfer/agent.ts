@@ -1,6 +1,14 @@
-import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+import type { OnReadOpts, Socket } from 'node:net';
+import type { Agent as UndiciAgent, buildConnector as BuildConnector, Dispatcher } from 'undici';
 import { proxyOptions, verifiesCertificates, type ProxySettings } from '../http/proxy';
-import { Agent } from './leanUndici';
+import { Agent, buildConnector } from './leanUndici';
+
+/**
+ * Bytes a plain-http socket reads at a time, where Node reads 64 KiB: far fewer trips through the
+ * stream, the HTTP parser and the engine per byte (a quarter less CPU for an uncapped download on
+ * loopback). TLS hands over its records (16 KiB) whatever the buffer, so https keeps Node's reads.
+ */
+export const PLAIN_READ_BYTES = 512 * 1024;
 
 export interface StorageAgentOptions {
   /** Sockets per origin (the engine's global connection cap). */
@@ -27,9 +35,28 @@ export function createStorageAgent(options: StorageAgentOptions): Dispatcher {
     connect: { timeout: 30_000, rejectUnauthorized: verifiesCertificates(options.proxy) },
   };
   const proxy = options.proxy ? proxyOptions(options.proxy) : undefined;
-  if (!proxy) return new Agent(agentOptions);
+  if (!proxy) return new Agent({ ...agentOptions, connect: connector(agentOptions.connect as BuildConnector.BuildOptions) });
   // undici's index (with its proxy agents) only where a proxy is in use.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EnvHttpProxyAgent } = require('undici') as typeof import('undici');
   return new EnvHttpProxyAgent({ ...agentOptions, ...proxy });
+}
+
+/** undici's own connector, with big reads for plain http (PLAIN_READ_BYTES). */
+function connector(options: BuildConnector.BuildOptions): BuildConnector.connector {
+  const secure = buildConnector(options);
+  const bigReads: BuildConnector.BuildOptions & { onread: OnReadOpts } = {
+    ...options,
+    // One buffer for every socket of this connector: each read is copied out before the next one can
+    // start. Pushing views of a fresh buffer per read would save the copy, but those buffers wait
+    // between reads long enough to reach V8's old generation: ~45 MiB more resident memory.
+    onread: { buffer: Buffer.allocUnsafeSlow(PLAIN_READ_BYTES), callback: pushCopy },
+  };
+  const plain = buildConnector(bigReads);
+  return (target, callback) => (target.protocol === 'https:' ? secure : plain)(target, callback);
+}
+
+/** Node's onread callback, called with the socket as `this`: what was read goes on as the socket's data. */
+function pushCopy(this: Socket, bytes: number, buffer: Uint8Array): boolean {
+  return this.push(Buffer.from(buffer.subarray(0, bytes)));
 }

@@ -8,6 +8,7 @@
  */
 import Agent from 'undici/lib/dispatcher/agent';
 import api from 'undici/lib/api';
+import buildConnector from 'undici/lib/core/connect';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher';
 
 // What undici's index does on load (`Object.assign(Dispatcher.prototype, api)`): request() and friends.
@@ -16,4 +17,4 @@ for (const [name, method] of Object.entries(api)) {
   if (typeof prototype[name] !== 'function') prototype[name] = method;
 }
 
-export { Agent };
+export { Agent, buildConnector };

@@ -1,4 +1,4 @@
-// Types for the three undici modules that leanUndici.ts loads directly (undici ships types for its index only).
+// Types for the undici modules that leanUndici.ts loads directly (undici ships types for its index only).
 declare module 'undici/lib/dispatcher/agent' {
   import { Agent } from 'undici';
   export = Agent;
@@ -13,4 +13,9 @@ declare module 'undici/lib/api' {
   import type { Dispatcher } from 'undici';
   const api: Pick<Dispatcher, 'request' | 'stream' | 'pipeline' | 'upgrade' | 'connect'>;
   export = api;
+}
+
+declare module 'undici/lib/core/connect' {
+  import { buildConnector } from 'undici';
+  export = buildConnector;
 }
