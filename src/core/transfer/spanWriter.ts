@@ -146,11 +146,16 @@ export class SpanWriter {
     this.waiting = undefined;
     if (waiting) void this.write(waiting);
     this.takePending();
-    if (!this.writing && !this.pending) {
+    if (!this.busy) {
       const wake = this.wakeDrained;
       this.wakeDrained = undefined;
       wake?.();
     }
+  }
+
+  /** A write in flight or queued, or a held chunk still to take up (none after a failure). */
+  private get busy(): boolean {
+    return this.writing || this.waiting !== undefined || (this.pending !== undefined && !this.failure);
   }
 
   /** A buffer is free again: take up the chunk that did not fit, then let the socket go on. */
@@ -163,7 +168,7 @@ export class SpanWriter {
   }
 
   private async whileBusy(): Promise<void> {
-    while (this.writing || this.waiting || (this.pending && !this.failure)) {
+    while (this.busy) {
       await new Promise<void>((resolve) => (this.wakeDrained = resolve));
     }
   }
