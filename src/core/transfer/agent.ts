@@ -25,6 +25,7 @@ export interface StorageAgentOptions {
  * Through a proxy when one applies: signed storage URLs go where the API calls go.
  */
 export function createStorageAgent(options: StorageAgentOptions): Dispatcher {
+  const connect: BuildConnector.BuildOptions = { timeout: 30_000, rejectUnauthorized: verifiesCertificates(options.proxy) };
   const agentOptions: UndiciAgent.Options = {
     allowH2: false,
     pipelining: 1,
@@ -32,10 +33,10 @@ export function createStorageAgent(options: StorageAgentOptions): Dispatcher {
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
     headersTimeout: 0,
     bodyTimeout: 0,
-    connect: { timeout: 30_000, rejectUnauthorized: verifiesCertificates(options.proxy) },
+    connect,
   };
   const proxy = options.proxy ? proxyOptions(options.proxy) : undefined;
-  if (!proxy) return new Agent({ ...agentOptions, connect: connector(agentOptions.connect as BuildConnector.BuildOptions) });
+  if (!proxy) return new Agent({ ...agentOptions, connect: connector(connect) });
   // undici's index (with its proxy agents) only where a proxy is in use.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EnvHttpProxyAgent } = require('undici') as typeof import('undici');
