@@ -15,15 +15,19 @@ const FIXTURES = path.resolve(__dirname, '../../../../test/unit/transfer/fixture
 /**
  * The body of a GET through `agent`, as the chunks the parser handed over. After the headers the
  * event loop is blocked for `blockMs`, so the next socket read finds more bytes waiting than Node's
- * own 64 KiB reads take (the kernel's receive buffer holds at least 128 KiB).
+ * own 64 KiB reads take (the kernel's receive buffer holds at least 128 KiB). `perChunkMs`: a slow
+ * reader's pause after each chunk.
  */
-async function bodyChunks(agent: Dispatcher, url: string, blockMs = 0): Promise<Buffer[]> {
+async function bodyChunks(agent: Dispatcher, url: string, { blockMs = 0, perChunkMs = 0 } = {}): Promise<Buffer[]> {
   const { origin, pathname, search } = new URL(url);
   const response = await agent.request({ origin, path: pathname + search, method: 'GET' });
   assert.equal(response.statusCode, 200);
   for (const until = Date.now() + blockMs; Date.now() < until; );
   const chunks: Buffer[] = [];
-  for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Buffer));
+  for await (const chunk of response.body) {
+    chunks.push(Buffer.from(chunk as Buffer));
+    if (perChunkMs > 0) await wait(perChunkMs);
+  }
   return chunks;
 }
 
@@ -44,7 +48,7 @@ describe('transfer: the storage agent', function () {
 
   it(`reads plain-http sockets up to ${PLAIN_READ_BYTES / KiB} KiB at a time, bytes intact`, async () => {
     const object = await h.emulator.addObject({ size: 8 * MiB + 123 });
-    const chunks = await bodyChunks(agent(), h.emulator.signedUrl(object.bucketKey, object.objectKey), 100);
+    const chunks = await bodyChunks(agent(), h.emulator.signedUrl(object.bucketKey, object.objectKey), { blockMs: 100 });
     assert.equal(sha1(chunks), object.sha1);
     const largest = Math.max(...chunks.map((c) => c.length));
     assert.ok(largest > 64 * KiB && largest <= PLAIN_READ_BYTES, `largest chunk ${largest} bytes`);
@@ -53,18 +57,9 @@ describe('transfer: the storage agent', function () {
   it('copies each read out of the shared read buffer: two slow readers at once get every byte in order', async () => {
     const object = await h.emulator.addObject({ size: 3 * MiB });
     const url = h.emulator.signedUrl(object.bucketKey, object.objectKey);
-    const { origin, pathname, search } = new URL(url);
     const shared = agent();
     // Two responses at once, each read slowly: their sockets read into the same buffer.
-    const read = async () => {
-      const response = await shared.request({ origin, path: pathname + search, method: 'GET' });
-      const chunks: Buffer[] = [];
-      for await (const chunk of response.body) {
-        chunks.push(Buffer.from(chunk as Buffer));
-        await wait(1);
-      }
-      return chunks;
-    };
+    const read = () => bodyChunks(shared, url, { perChunkMs: 1 });
     const [a, b] = await Promise.all([read(), read()]);
     assert.equal(sha1(a), object.sha1);
     assert.equal(sha1(b), object.sha1);
@@ -79,7 +74,7 @@ describe('transfer: the storage agent', function () {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const chunks = await bodyChunks(agent(), `https://127.0.0.1:${port}/object.bin`, 50);
+      const chunks = await bodyChunks(agent(), `https://127.0.0.1:${port}/object.bin`, { blockMs: 50 });
       assert.ok(Buffer.concat(chunks).equals(body));
     } finally {
       server.closeAllConnections();

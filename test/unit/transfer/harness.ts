@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -88,6 +88,14 @@ export function useTransferHarness(options: EmulatorOptions = {}): TransferHarne
       return state.emulator?.requests.list({ origin: 'storage' }) ?? [];
     },
   };
+}
+
+/** Whether anything is at `file`. */
+export async function fileExists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function sha1OfFile(file: string): Promise<string> {

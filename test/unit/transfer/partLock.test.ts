@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { partFilesFor } from '../../../src/core/transfer/partFiles';
 import type { DownloadOptions } from '../../../src/core/transfer/types';
-import { FAST, KiB, listFiles, MiB, objectPath, sha1OfFile, spawnCli, useTransferHarness } from './harness';
+import { FAST, fileExists, KiB, listFiles, MiB, objectPath, sha1OfFile, spawnCli, useTransferHarness } from './harness';
 
 describe('transfer: one download per target', function () {
   this.timeout(60_000);
@@ -19,16 +19,12 @@ describe('transfer: one download per target', function () {
     return object;
   }
 
-  async function exists(file: string): Promise<boolean> {
-    return (await readFile(file).then(() => true, () => false)) as boolean;
-  }
-
   it('refuses a second download of a target while the first runs, which finishes untouched', async () => {
     const object = await slowObject(2 * MiB);
     const target = path.join(h.dir, 'model.rvt');
     const engine = h.engine();
     const first = engine.download(h.source(object), target, options);
-    for (let i = 0; i < 100 && !(await exists(partFilesFor(target).data)); i++) await wait(10);
+    for (let i = 0; i < 100 && !(await fileExists(partFilesFor(target).data)); i++) await wait(10);
     await assert.rejects(engine.download(h.source(object), target, options), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'busy');
       assert.match(error.message, /model\.rvt is already being downloaded; try again/);
@@ -49,9 +45,9 @@ describe('transfer: one download per target', function () {
     const numbered = (n: number) => path.join(h.dir, `model (${n}).rvt`);
     // One download writes "model (1).rvt" by that name, the next keeps both copies of "model.rvt".
     const direct = engine.download(h.source(object), numbered(1), options);
-    for (let i = 0; i < 100 && !(await exists(partFilesFor(numbered(1)).data)); i++) await wait(10);
+    for (let i = 0; i < 100 && !(await fileExists(partFilesFor(numbered(1)).data)); i++) await wait(10);
     const kept = engine.download(h.source(object), target, { ...options, conflict: 'keepBoth' });
-    for (let i = 0; i < 100 && !(await exists(partFilesFor(numbered(2)).data)); i++) await wait(10);
+    for (let i = 0; i < 100 && !(await fileExists(partFilesFor(numbered(2)).data)); i++) await wait(10);
     await assert.rejects(engine.download(h.source(other), numbered(2), options), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'busy');
       return true;
@@ -70,7 +66,7 @@ describe('transfer: one download per target', function () {
     const ossUrl = `${h.emulator.baseUrl}/oss/v2/buckets/${object.bucketKey}/objects/${object.objectKey}`;
     const child = spawnCli([ossUrl, target, '--connections', '2', '--chunk-size', '256K', '--threshold', '0', '--quiet'], { APS_ACCESS_TOKEN: h.token });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    for (let i = 0; i < 300 && !(await exists(partFilesFor(target).data)); i++) await wait(10);
+    for (let i = 0; i < 300 && !(await fileExists(partFilesFor(target).data)); i++) await wait(10);
     const asked = Date.now();
     await assert.rejects(h.engine().download(h.source(object), target, { ...options, lockWaitMs: 300 }), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'busy');
@@ -99,7 +95,7 @@ describe('transfer: one download per target', function () {
       await utimes(lock, then, then);
       const result = await h.engine().download(h.source(object), target, options);
       assert.equal(result.sha1, object.sha1, name);
-      assert.equal(await exists(lock), false, `${name}: lock released`);
+      assert.equal(await fileExists(lock), false, `${name}: lock released`);
     }
   });
 

@@ -1,23 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { FaultSpec } from '../../emulator';
 import { isTransferError } from '../../../src/core/transfer/errors';
 import type { DownloadOptions, DownloadResult } from '../../../src/core/transfer/types';
 import { fsWith } from './faultyFs';
-import { FAST, KiB, listFiles, MiB, objectPath, progressRecorder, sha1OfFile, useTransferHarness } from './harness';
+import { FAST, fileExists, KiB, listFiles, MiB, objectPath, progressRecorder, sha1OfFile, useTransferHarness } from './harness';
 import { mulberry32 } from '../../emulator/random';
 
 const RUNS = Number(process.env.APS_SOAK_RUNS ?? 25);
 const SEED = Number(process.env.APS_SOAK_SEED ?? 20240304);
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
 
 describe(`transfer: randomized fault soak (${RUNS} downloads, seed ${SEED})`, function () {
   this.timeout(60_000 + RUNS * 5_000);
@@ -91,7 +83,7 @@ describe(`transfer: randomized fault soak (${RUNS} downloads, seed ${SEED})`, fu
         count('downloaded');
       } else {
         assert.ok(isTransferError(failure), `${label}: ${String(failure)}`);
-        assert.ok(!(await exists(target)), `${label}: a failed download left ${target}`);
+        assert.ok(!(await fileExists(target)), `${label}: a failed download left ${target}`);
         count(`failed: ${failure.code}`);
       }
       const leftovers = (await listFiles(h.dir)).filter((f) => f.startsWith(`run-${run}.`) && f !== `run-${run}.bin`);
