@@ -38,14 +38,23 @@ function patternFor(seed: number): Buffer {
   return pattern;
 }
 
-/** Bytes [start, start + length) of the object with this seed. */
-export function generateBytes(seed: number, start: number, length: number): Buffer {
+/** Room `generateBytes` needs in `into` for any `length` bytes: whole blocks around them. */
+export function generatedBytesRoom(length: number): number {
+  return (Math.ceil(length / BLOCK) + 1) * BLOCK;
+}
+
+/**
+ * Bytes [start, start + length) of the object with this seed: a view of `into` when it has
+ * `generatedBytesRoom(length)` bytes, else of a new buffer.
+ */
+export function generateBytes(seed: number, start: number, length: number, into?: Buffer): Buffer {
   if (length <= 0) return Buffer.alloc(0);
   const pattern = patternFor(seed);
   const head = start % BLOCK;
   const alignedStart = start - head;
   const total = Math.ceil((head + length) / BLOCK) * BLOCK;
-  const out = Buffer.allocUnsafeSlow(total);
+  // Whole words from a 4-byte-aligned offset: the block headers are written through a Uint32Array.
+  const out = into && into.length >= total && into.byteOffset % 4 === 0 ? into.subarray(0, total) : Buffer.allocUnsafeSlow(total);
 
   let written = 0;
   let patternOffset = alignedStart % PATTERN_BYTES;

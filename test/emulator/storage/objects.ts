@@ -83,7 +83,8 @@ export class ObjectStore {
     return cached;
   }
 
-  bytes(object: StoredObject, start: number, end: number): Buffer {
-    return generateBytes(object.seed, start, Math.max(0, Math.min(end, object.size) - start));
+  /** `into`: where to generate them, if it has room (see generateBytes). */
+  bytes(object: StoredObject, start: number, end: number, into?: Buffer): Buffer {
+    return generateBytes(object.seed, start, Math.max(0, Math.min(end, object.size) - start), into);
   }
 }

@@ -1,11 +1,30 @@
 import type { Exchange } from '../http/exchange';
 import { sleep } from '../http/exchange';
+import { generatedBytesRoom } from './bytes';
 
 const CHUNK = 1024 * 1024;
+/** Idle body buffers kept for the next writes, across all responses. */
+const POOL_LIMIT = 32;
+
+/**
+ * Body buffers come back once the socket has taken their bytes, so serving allocates next to nothing.
+ * A fresh buffer per chunk made the emulator's garbage collector its largest CPU cost, on the cores
+ * it shares with the client under test.
+ */
+const idleBuffers: Buffer[] = [];
+const BUFFER_BYTES = generatedBytesRoom(CHUNK);
+
+function takeBuffer(): Buffer {
+  return idleBuffers.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES);
+}
+
+function giveBuffer(buffer: Buffer): void {
+  if (idleBuffers.length < POOL_LIMIT) idleBuffers.push(buffer);
+}
 
 export interface StreamPlan {
-  /** Produces bytes [start, end) of the body. */
-  bytes(start: number, end: number): Buffer;
+  /** Produces bytes [start, end) of the body, in `into` when it has room. */
+  bytes(start: number, end: number, into: Buffer): Buffer;
   /** Body length in bytes. */
   length: number;
   bytesPerSecond?: number;
@@ -49,7 +68,9 @@ export async function streamBody(exchange: Exchange, plan: StreamPlan): Promise<
       if (wait > 1) await Promise.race([sleep(wait), exchange.closed]);
       if (exchange.isClosed()) return;
     }
-    const ok = res.write(plan.bytes(sent, sent + n));
+    const buffer = takeBuffer();
+    // The callback runs once the socket is done with the bytes, written or not.
+    const ok = res.write(plan.bytes(sent, sent + n, buffer), () => giveBuffer(buffer));
     sent += n;
     if (!ok) await waitDrain(exchange);
   }

@@ -1,16 +1,29 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { generateBytes, sha1Of } from '../../emulator/storage/bytes';
+import { generateBytes, generatedBytesRoom, sha1Of } from '../../emulator/storage/bytes';
 import { parseRange } from '../../emulator/storage/range';
 
 describe('emulator: seeded object bytes', () => {
   const size = 300_000;
   const whole = generateBytes(11, 0, size);
 
-  it('gives the same bytes for Json start offset and length', () => {
+  it('gives the same bytes for any start offset and length', () => {
     for (const [start, length] of [[0, 1], [1, 63], [63, 2], [64, 64], [12_345, 70_001], [65_530, 20], [size - 7, 7]]) {
       assert.ok(generateBytes(11, start, length).equals(whole.subarray(start, start + length)), `${start}+${length}`);
     }
+  });
+
+  it('generates into a given buffer with room, and allocates when it has none', () => {
+    for (const [start, length] of [[0, 64], [1, 63], [63, 1_000], [12_345, 70_001]]) {
+      const into = Buffer.alloc(generatedBytesRoom(length), 0xee);
+      const bytes = generateBytes(11, start, length, into);
+      assert.ok(bytes.equals(whole.subarray(start, start + length)), `${start}+${length}`);
+      assert.equal(bytes.buffer, into.buffer, `${start}+${length} is a view of the given buffer`);
+    }
+    const small = Buffer.alloc(64);
+    const bytes = generateBytes(11, 1, 100, small);
+    assert.ok(bytes.equals(whole.subarray(1, 101)));
+    assert.notEqual(bytes.buffer, small.buffer);
   });
 
   it('is position-unique: no two 64-byte blocks repeat, and other seeds differ', () => {
