@@ -66,19 +66,12 @@ const leanUndiciBundle = {
 
 // import() as require(): loading a CommonJS file through the ESM loader costs milliseconds at start-up.
 const downloaderOptions = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', supported: { 'dynamic-import': false }, sourcemap: true, logLevel: 'warning' };
-// Two files, so the small entry can send its size probe before Node compiles the engine (see cli.ts).
+// Two files, so the small entry can send its size probe before Node compiles the engine (see cli.ts);
+// the entry loads download-main.js by path, with V8's code cache.
 const downloaderEntry = {
   ...downloaderOptions,
   entryPoints: ['src/core/transfer/cli.ts'],
   outfile: 'out/download.js',
-  plugins: [
-    {
-      name: 'engine-apart',
-      setup(build) {
-        build.onResolve({ filter: /^\.\/cliMain\.js$/ }, () => ({ path: './download-main.js', external: true }));
-      },
-    },
-  ],
 };
 const downloaderMain = {
   ...downloaderOptions,

@@ -6,7 +6,6 @@ import { parseCliArgs, USAGE, type CliArgs } from './cliArgs';
 import { TransferEngine } from './engine';
 import { TransferError } from './errors';
 import { inlineWritesFs } from './fileSystem';
-import { tuneProcessForDownloading } from './memoryRelief';
 import { sanitizeFileName } from './names';
 import { MIB } from './settings';
 import { progressLine } from './progressText';
@@ -60,7 +59,6 @@ export async function main(argv: readonly string[], earlyProbe?: Promise<ProbeAn
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  tuneProcessForDownloading();
   const engine = new TransferEngine({
     // Like curl and aria2c: HTTP(S)_PROXY and NO_PROXY from the environment.
     proxy: {},

@@ -69,10 +69,13 @@ function collectYoungGeneration(): void {
  * fast either way) and a few MiB of memory; and keep the young generation from growing (socket
  * buffers live off-heap and MemoryRelief collects it every few MiB anyway, so a bigger one only holds
  * more pages); and free the dead buffers' memory within each of those collections rather than on a
- * background thread that lags when the CPU is busy. Must run before the first request.
+ * background thread that lags when the CPU is busy. Must run before the first request; the CLI runs
+ * it before it loads the engine.
  */
 export function tuneProcessForDownloading(): void {
-  for (const flag of ['--liftoff-only', '--no-turbofan', '--semi-space-growth-factor=1', '--no-concurrent-array-buffer-sweeping']) {
+  // --expose-gc as well, which the first collection would set: all flag changes come at once (see
+  // compileCache: V8 takes a code cache only under the flags it was made with).
+  for (const flag of ['--liftoff-only', '--no-turbofan', '--semi-space-growth-factor=1', '--no-concurrent-array-buffer-sweeping', '--expose-gc']) {
     try {
       setFlagsFromString(flag);
     } catch {
