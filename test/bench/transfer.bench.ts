@@ -1,7 +1,7 @@
 // Transfer engine vs aria2c and curl on the emulator's storage origin (not a test). The emulator runs
 // in a child process, driven through its control API. Capped: 16 MiB/s per connection + 20 ms per
 // request. Then uncapped vs curl, then peak RSS for 1 GiB. One run each; APS_BENCH_RUNS=N keeps the
-// fastest of N runs of every contender alike.
+// fastest of N runs of every contender alike, run in rounds (every contender once per round).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -190,22 +190,43 @@ async function measureOnce(contender: Contender, url: string, out: string): Prom
   return { seconds, engineSeconds, peakRssBytes: peak, ok: code === 0, note: code === 0 ? undefined : `exit ${code}: ${stderr.trim().slice(0, 200)}` };
 }
 
-/** The fastest of RUNS runs (a failed run counts as failed); `prepare` runs before each. */
-async function measure(
-  contender: Contender,
-  url: string,
+interface Measured {
+  /** The fastest run, or the first failed one. */
+  readonly best: Measurement;
+  /** Median wall time of the runs, when all succeeded. */
+  readonly medianSeconds?: number;
+}
+
+/**
+ * RUNS rounds of every contender in turn, so a change in the host's load touches all of them alike;
+ * a contender whose run fails is not run again. `prepare` runs before each run.
+ */
+async function measureRounds(
+  contenders: readonly Contender[],
+  url: (contender: Contender) => string,
   out: string,
-  check: (m: Measurement) => Promise<Measurement>,
+  check: (contender: Contender) => (m: Measurement) => Promise<Measurement>,
   prepare?: () => Promise<void>,
-): Promise<Measurement> {
-  let best: Measurement | undefined;
-  for (let run = 0; run < RUNS; run++) {
-    await prepare?.();
-    const m = await check(await measureOnce(contender, url, out));
-    if (!m.ok) return m;
-    if (!best || m.seconds < best.seconds) best = m;
+): Promise<Map<string, Measured>> {
+  const runs = new Map<string, Measurement[]>(contenders.map((c) => [c.name, []]));
+  for (let round = 0; round < RUNS; round++) {
+    for (const contender of contenders) {
+      const done = runs.get(contender.name) as Measurement[];
+      if (done.some((m) => !m.ok)) continue;
+      await prepare?.();
+      done.push(await check(contender)(await measureOnce(contender, url(contender), out)));
+    }
   }
-  return best as Measurement;
+  return new Map(contenders.map((c) => [c.name, summarize(runs.get(c.name) as Measurement[])]));
+}
+
+function summarize(runs: readonly Measurement[]): Measured {
+  const failed = runs.find((m) => !m.ok);
+  if (failed) return { best: failed };
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  const middle = sorted.length >> 1;
+  const medianSeconds = sorted.length % 2 ? sorted[middle].seconds : (sorted[middle - 1].seconds + sorted[middle].seconds) / 2;
+  return { best: sorted[0], medianSeconds };
 }
 
 async function sha1Of(file: string): Promise<string> {
@@ -282,7 +303,7 @@ export async function run(): Promise<void> {
     const out = path.join(dir, 'object.bin');
     const hasAria2 = installed('aria2c');
     const hasCurl = installed('curl');
-    const runs = RUNS === 1 ? 'one run each' : `fastest of ${RUNS} runs each`;
+    const runs = RUNS === 1 ? 'one run each' : `fastest of ${RUNS} runs each, in rounds`;
 
     const checkAgainst = (expected: BenchObject, file: string) => async (m: Measurement): Promise<Measurement> => {
       if (!m.ok) return m;
@@ -314,11 +335,13 @@ export async function run(): Promise<void> {
       ...(hasCurl ? [curl] : []),
     ];
     process.env.APS_ACCESS_TOKEN = emulator.token;
-    const results = new Map<string, Measurement>();
-    for (const contender of contenders) {
-      const target = contender.name.includes('signeds3download') ? emulator.ossUrl(object) : url;
-      results.set(contender.name, await measure(contender, target, out, contender.floor ? dropParts : check));
-    }
+    const measured = await measureRounds(
+      contenders,
+      (c) => (c.name.includes('signeds3download') ? emulator.ossUrl(object) : url),
+      out,
+      (c) => (c.floor ? dropParts : check),
+    );
+    const results = new Map([...measured].map(([name, m]) => [name, m.best]));
     const rows = contenders.map((c) => {
       const m = results.get(c.name) as Measurement;
       const limit = object.size / (c.connections * CAP);
@@ -352,11 +375,11 @@ export async function run(): Promise<void> {
       ]);
     const straggling: Contender[] = [engine(8, '8M'), ...(hasAria2 ? [aria2(8, '8M', true)] : [])];
     const slowLimit = object.size / (7 * CAP + SLOW);
-    const slowRows: string[][] = [];
-    for (const contender of straggling) {
-      const m = await measure(contender, url, out, check, oneSlow);
-      slowRows.push([contender.name, m.ok ? m.seconds.toFixed(2) : `FAILED ${m.note ?? ''}`, mib(object.size / m.seconds), slowLimit.toFixed(2), (slowLimit / m.seconds).toFixed(3)]);
-    }
+    const slowRuns = await measureRounds(straggling, () => url, out, () => check, oneSlow);
+    const slowRows = straggling.map((contender) => {
+      const m = (slowRuns.get(contender.name) as Measured).best;
+      return [contender.name, m.ok ? m.seconds.toFixed(2) : `FAILED ${m.note ?? ''}`, mib(object.size / m.seconds), slowLimit.toFixed(2), (slowLimit / m.seconds).toFixed(3)];
+    });
     await emulator.setFaults([]);
     console.log(`\nSame, but one of the 8 connections (each client's second request) gets ${mib(SLOW)} MiB/s (${runs})`);
     console.log(table(['contender', 'wall s', 'MiB/s', 'limit s (7 fast + 1 slow)', 'limit / wall'], slowRows));
@@ -370,16 +393,25 @@ export async function run(): Promise<void> {
       bareNode,
       ...(hasCurl ? [curlThenSync] : []),
     ];
-    const fast = new Map<string, Measurement>();
-    for (const contender of uncapped) fast.set(contender.name, await measure(contender, url, out, check));
-    const curlTime = fast.get('curl')?.seconds;
+    const fast = await measureRounds(uncapped, () => url, out, () => check);
+    const curlRuns = fast.get('curl');
+    const ratio = (seconds: number | undefined, curlSeconds: number | undefined) => (seconds && curlSeconds ? (seconds / curlSeconds).toFixed(2) : '');
     console.log(`\n256 MiB object, uncapped (loopback, the emulator in its own process on the same machine; ${runs})`);
     console.log(
       table(
-        ['contender', 'wall s', 'engine s', 'MiB/s', 'wall / curl wall', 'peak RSS MiB'],
+        ['contender', 'wall s', 'engine s', 'MiB/s', 'wall / curl wall', 'median wall s', 'median / curl median', 'peak RSS MiB'],
         uncapped.map((c) => {
-          const m = fast.get(c.name) as Measurement;
-          return [c.name, m.ok ? m.seconds.toFixed(2) : `FAILED ${m.note ?? ''}`, engineOwn(m), mib(object.size / m.seconds), curlTime ? (m.seconds / curlTime).toFixed(2) : '', m.peakRssBytes === undefined ? 'n/a' : mib(m.peakRssBytes)];
+          const { best: m, medianSeconds } = fast.get(c.name) as Measured;
+          return [
+            c.name,
+            m.ok ? m.seconds.toFixed(2) : `FAILED ${m.note ?? ''}`,
+            engineOwn(m),
+            mib(object.size / m.seconds),
+            ratio(m.seconds, curlRuns?.best.seconds),
+            medianSeconds === undefined ? '' : medianSeconds.toFixed(2),
+            ratio(medianSeconds, curlRuns?.medianSeconds),
+            m.peakRssBytes === undefined ? 'n/a' : mib(m.peakRssBytes),
+          ];
         }),
       ),
     );
@@ -390,8 +422,8 @@ export async function run(): Promise<void> {
     const bigOut = path.join(dir, 'big.bin');
     const small = await emulator.addObject(1 * MiB);
     const defaults = viaSigneds3download(8);
-    const bigRun = await measure(defaults, emulator.ossUrl(big), bigOut, checkAgainst(big, bigOut));
-    const smallRun = await measure(defaults, emulator.ossUrl(small), bigOut, checkAgainst(small, bigOut));
+    const bigRun = (await measureRounds([defaults], () => emulator.ossUrl(big), bigOut, () => checkAgainst(big, bigOut))).get(defaults.name)?.best as Measurement;
+    const smallRun = (await measureRounds([defaults], () => emulator.ossUrl(small), bigOut, () => checkAgainst(small, bigOut))).get(defaults.name)?.best as Measurement;
     console.log('\nPeak RSS, uncapped, via signeds3download with default settings and sha1 verification');
     console.log(
       table(
