@@ -29,6 +29,8 @@ export function compileCachePath(filename: string): string {
  * hash (node:crypto, which the engine loads anyway).
  */
 export function requireCompiled(filename: string): CompiledModule {
+  // Node maps stack traces only of what its own loader compiled: with --enable-source-maps, plain require.
+  if (process.sourceMapsEnabled) return { exports: createRequire(filename)(filename) as unknown, cacheUsed: false, saveCache: () => false };
   const bytes = readFileSync(filename);
   const key = `${createHash('sha1').update(bytes).digest('hex')} ${process.version} ${process.arch}\n`;
   const cacheFile = compileCachePath(filename);

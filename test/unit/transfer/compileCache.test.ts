@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { transformSync } from 'esbuild';
 import { compileCachePath } from '../../../src/core/transfer/compileCache';
 
 interface Loaded {
@@ -16,12 +17,12 @@ interface Loaded {
 const COMPILE_CACHE_JS = path.resolve(__dirname, '../../../src/core/transfer/compileCache.js');
 
 /** Each load in a fresh process: V8 would otherwise find the script in its own in-memory cache. */
-function load(bundle: string, save = true): Loaded {
+function load(bundle: string, save = true, nodeOptions: string[] = []): Loaded {
   const script = `
     const compiled = require(${JSON.stringify(COMPILE_CACHE_JS)}).requireCompiled(${JSON.stringify(bundle)});
     const saved = ${save} ? compiled.saveCache() : undefined;
     console.log(JSON.stringify({ answer: compiled.exports.answer(), file: compiled.exports.file, cacheUsed: compiled.cacheUsed, saved }));`;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Loaded;
+  return JSON.parse(execFileSync(process.execPath, [...nodeOptions, '-e', script], { encoding: 'utf8' })) as Loaded;
 }
 
 describe('transfer: V8 code cache for the CLI engine bundle', () => {
@@ -65,6 +66,20 @@ describe('transfer: V8 code cache for the CLI engine bundle', () => {
     writeFileSync(compileCachePath(bundle), Buffer.concat([cache.subarray(0, keyLength), Buffer.alloc(cache.length - keyLength, 0x5a)]));
     assert.deepEqual(load(bundle), { answer: 42, file: bundle, cacheUsed: false, saved: true });
     assert.equal(load(bundle).cacheUsed, true);
+  });
+
+  it("leaves a process with --enable-source-maps to Node's own loader, which maps its stack traces", () => {
+    const source = 'export function fail(): never {\n  throw new Error("mapped");\n}\n';
+    const built = transformSync(source, { loader: 'ts', format: 'cjs', sourcemap: 'inline', sourcefile: path.join(dir, 'failing.ts') });
+    writeFileSync(path.join(dir, 'failing.js'), built.code);
+    const script = `
+      const compiled = require(${JSON.stringify(COMPILE_CACHE_JS)}).requireCompiled(${JSON.stringify(path.join(dir, 'failing.js'))});
+      try { compiled.exports.fail(); } catch (error) { console.log(JSON.stringify({ at: error.stack.split('\\n')[1].trim(), saved: compiled.saveCache() })); }`;
+    const mapped = JSON.parse(execFileSync(process.execPath, ['--enable-source-maps', '-e', script], { encoding: 'utf8' })) as { at: string; saved: boolean };
+    assert.match(mapped.at, /failing\.ts:2:/);
+    assert.equal(mapped.saved, false);
+    assert.deepEqual(load(bundle, true, ['--enable-source-maps']), { answer: 42, file: bundle, cacheUsed: false, saved: false });
+    assert.equal(existsSync(compileCachePath(bundle)), false);
   });
 
   it('still loads where the cache cannot be written, and leaves no temp file', () => {
