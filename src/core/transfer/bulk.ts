@@ -1,5 +1,5 @@
 import { AggregateProgressTracker } from './aggregateProgress';
-import { TransferError } from './errors';
+import { errorDetail, TransferError } from './errors';
 import { safeJoin } from './names';
 import type { AggregateProgress, DownloadOptions, DownloadResult, FileProgress, ObjectSource } from './types';
 
@@ -91,7 +91,7 @@ async function downloadOne(engine: Downloader, item: BulkItem, root: string, opt
     const result = await engine.download(item.source, target, { ...options, root });
     return { item, status: result.status, result };
   } catch (error) {
-    const failure = error instanceof TransferError ? error : new TransferError('io', error instanceof Error ? error.message : String(error), { cause: error });
+    const failure = error instanceof TransferError ? error : new TransferError('io', errorDetail(error), { cause: error });
     return { item, status: failure.code === 'cancelled' ? 'cancelled' : 'failed', error: failure };
   }
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { redactUrl } from '../http/redact';
 import { parseCliArgs, USAGE, type CliArgs } from './cliArgs';
 import { TransferEngine } from './engine';
-import { TransferError } from './errors';
+import { errorDetail, TransferError } from './errors';
 import { inlineWritesFs } from './fileSystem';
 import { sanitizeFileName } from './names';
 import { MIB } from './settings';
@@ -96,7 +96,7 @@ export async function main(argv: readonly string[], earlyProbe?: Promise<ProbeAn
     }
     return 0;
   } catch (error) {
-    const message = error instanceof TransferError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+    const message = error instanceof TransferError ? `${error.code}: ${error.message}` : errorDetail(error);
     process.stderr.write(`\nerror: ${message}\n`);
     return error instanceof TransferError && error.code === 'cancelled' ? 130 : 1;
   } finally {

@@ -5,7 +5,7 @@ import { createStorageAgent } from './agent';
 import { BufferPool } from './bufferPool';
 import { downloadMany, type BulkItem, type BulkOptions, type BulkResult } from './bulk';
 import { chooseTarget } from './conflict';
-import { fileSystemError, TransferError } from './errors';
+import { errorDetail, fileSystemError, TransferError } from './errors';
 import { nodeFs, type TransferFs } from './fileSystem';
 import { Limiter } from './limiter';
 import { MemoryRelief } from './memoryRelief';
@@ -127,6 +127,6 @@ function asTransferError(error: unknown, signal: AbortSignal | undefined): Trans
   if (signal?.aborted) return new TransferError('cancelled', 'The download was cancelled.', { cause: error });
   if (error instanceof TransferError) return error;
   if (error instanceof RestartRequired) return new TransferError('object-changed', error.message, { cause: error });
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorDetail(error);
   return new TransferError('io', `Download failed: ${detail}`, { cause: error });
 }

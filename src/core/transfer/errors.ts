@@ -31,6 +31,11 @@ export function isTransferError(error: unknown, code?: TransferErrorCode): error
   return error instanceof TransferError && (code === undefined || error.code === code);
 }
 
+/** An error's message, or what was thrown when it is not an Error. */
+export function errorDetail(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function errnoCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
@@ -40,7 +45,7 @@ function errnoCode(error: unknown): string | undefined {
 export function fileSystemError(action: string, path: string, error: unknown): TransferError {
   if (error instanceof TransferError) return error;
   const code = errnoCode(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorDetail(error);
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new TransferError('no-space', `Not enough disk space to ${action} ${path}.`, { cause: error });
   }

@@ -1,5 +1,5 @@
 import { sleep } from './backoff';
-import { hasErrnoCode, TransferError } from './errors';
+import { errorDetail, hasErrnoCode, TransferError } from './errors';
 import type { TransferFs } from './fileSystem';
 
 /** Moves the verified temp file to its final name, retrying briefly while Windows holds it (EPERM/EBUSY). */
@@ -13,7 +13,7 @@ export async function renameIntoPlace(fs: TransferFs, from: string, to: string, 
         await sleep(50 * 2 ** attempt);
         continue;
       }
-      const code = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
+      const code = (error as { code?: string }).code ?? errorDetail(error);
       throw new TransferError('rename-failed', `The download finished but could not be moved into place as ${to} (${code}).`, { cause: error });
     }
   }

@@ -1,3 +1,4 @@
+import { errorDetail } from './errors';
 import type { TransferFile, TransferFs } from './fileSystem';
 import type { IntervalSet } from './intervals';
 import { writeJournal, type JournalData } from './journal';
@@ -58,7 +59,7 @@ export class JournalKeeper {
         await this.file.datasync();
         await writeJournal(this.fs, this.path, { ...this.describe(), done });
       } catch (error) {
-        this.log('warn', `Could not update the resume journal ${this.path}: ${error instanceof Error ? error.message : String(error)}`);
+        this.log('warn', `Could not update the resume journal ${this.path}: ${errorDetail(error)}`);
       }
     });
     return this.chain;
@@ -73,7 +74,7 @@ export class JournalKeeper {
       try {
         await this.file.datasync();
       } catch (error) {
-        this.log('warn', `Could not sync the partial download beside ${this.path}: ${error instanceof Error ? error.message : String(error)}`);
+        this.log('warn', `Could not sync the partial download beside ${this.path}: ${errorDetail(error)}`);
       }
     });
   }

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { numberedName } from './conflict';
-import { fileSystemError, TransferError } from './errors';
+import { errorDetail, fileSystemError, TransferError } from './errors';
 import { EtagBook } from './etags';
 import type { TransferFile, TransferFs } from './fileSystem';
 import { IntervalSet } from './intervals';
@@ -196,7 +196,7 @@ export class ObjectDownload {
       resolved = await this.source.resolve(signal);
     } catch (error) {
       if (signal.aborted || error instanceof TransferError) throw error;
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorDetail(error);
       throw new TransferError('bad-source', `Could not get a download link for ${this.source.identity}: ${detail}`, { cause: error });
     }
     checkResolved(resolved);

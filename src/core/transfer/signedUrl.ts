@@ -1,4 +1,4 @@
-import { TransferError } from './errors';
+import { errorDetail, TransferError } from './errors';
 import { RestartRequired } from './restart';
 import type { ObjectSource, ResolvedObject, StorageSegment, TransferLog } from './types';
 
@@ -85,7 +85,7 @@ export class SignedUrlState {
         .resolve(this.signal)
         .catch((error: unknown) => {
           if (this.signal.aborted || error instanceof TransferError) throw error;
-          const detail = error instanceof Error ? error.message : String(error);
+          const detail = errorDetail(error);
           throw new TransferError('bad-source', `Could not renew the download link of ${this.source.identity}: ${detail}`, { cause: error });
         })
         .then((fresh) => {
