@@ -16,13 +16,20 @@ interface Loaded {
 
 const COMPILE_CACHE_JS = path.resolve(__dirname, '../../../src/core/transfer/compileCache.js');
 
-/** Each load in a fresh process: V8 would otherwise find the script in its own in-memory cache. */
+/**
+ * What `script` prints as JSON, run in a fresh process after `compiled` = requireCompiled(bundle): V8
+ * would otherwise find the script in its own in-memory cache.
+ */
+function inFreshProcess<T>(bundle: string, script: string, nodeOptions: string[] = []): T {
+  const load = `const compiled = require(${JSON.stringify(COMPILE_CACHE_JS)}).requireCompiled(${JSON.stringify(bundle)});\n`;
+  return JSON.parse(execFileSync(process.execPath, [...nodeOptions, '-e', load + script], { encoding: 'utf8' })) as T;
+}
+
 function load(bundle: string, save = true, nodeOptions: string[] = []): Loaded {
   const script = `
-    const compiled = require(${JSON.stringify(COMPILE_CACHE_JS)}).requireCompiled(${JSON.stringify(bundle)});
     const saved = ${save} ? compiled.saveCache() : undefined;
     console.log(JSON.stringify({ answer: compiled.exports.answer(), file: compiled.exports.file, cacheUsed: compiled.cacheUsed, saved }));`;
-  return JSON.parse(execFileSync(process.execPath, [...nodeOptions, '-e', script], { encoding: 'utf8' })) as Loaded;
+  return inFreshProcess<Loaded>(bundle, script, nodeOptions);
 }
 
 describe('transfer: V8 code cache for the CLI engine bundle', () => {
@@ -72,10 +79,8 @@ describe('transfer: V8 code cache for the CLI engine bundle', () => {
     const source = 'export function fail(): never {\n  throw new Error("mapped");\n}\n';
     const built = transformSync(source, { loader: 'ts', format: 'cjs', sourcemap: 'inline', sourcefile: path.join(dir, 'failing.ts') });
     writeFileSync(path.join(dir, 'failing.js'), built.code);
-    const script = `
-      const compiled = require(${JSON.stringify(COMPILE_CACHE_JS)}).requireCompiled(${JSON.stringify(path.join(dir, 'failing.js'))});
-      try { compiled.exports.fail(); } catch (error) { console.log(JSON.stringify({ at: error.stack.split('\\n')[1].trim(), saved: compiled.saveCache() })); }`;
-    const mapped = JSON.parse(execFileSync(process.execPath, ['--enable-source-maps', '-e', script], { encoding: 'utf8' })) as { at: string; saved: boolean };
+    const script = `try { compiled.exports.fail(); } catch (error) { console.log(JSON.stringify({ at: error.stack.split('\\n')[1].trim(), saved: compiled.saveCache() })); }`;
+    const mapped = inFreshProcess<{ at: string; saved: boolean }>(path.join(dir, 'failing.js'), script, ['--enable-source-maps']);
     assert.match(mapped.at, /failing\.ts:2:/);
     assert.equal(mapped.saved, false);
     assert.deepEqual(load(bundle, true, ['--enable-source-maps']), { answer: 42, file: bundle, cacheUsed: false, saved: false });
