@@ -20,6 +20,16 @@ describe('transfer: the headless CLI on a plain URL', function () {
     assert.ok(gets.length >= 4 && gets.every((r) => r.range !== 'bytes=0-0' && r.clientPort !== probe.clientPort));
   });
 
+  it('sends the probe before it loads node:crypto, node:vm and node:v8 (the code cache and V8 flags need them, the probe does not)', async () => {
+    const object = await h.emulator.addObject({ size: 1 * MiB });
+    const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
+    const watcher = path.resolve(__dirname, '../../../../test/unit/transfer/fixtures/probeWatcher.cjs');
+    const env = { NODE_OPTIONS: `--require ${JSON.stringify(watcher)}`, PROBE_WATCH_MODULES: 'crypto,vm,v8,http' };
+    const { code, stderr } = await runCli([url, path.join(h.dir, 'first.bin'), '--quiet'], env);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(stderr.match(/^probe left with: .*$/gm), ['probe left with: ["http"]']);
+  });
+
   it("reports the engine's own error when the early probe's answer is one", async () => {
     const object = await h.emulator.addObject({ size: 1 * MiB });
     h.emulator.faults.add({ kind: 'status', status: 404, path: objectPath(object.objectKey) });
