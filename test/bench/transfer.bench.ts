@@ -111,6 +111,14 @@ const bareNode: Contender = {
   args: (url, out) => [path.join(__dirname, 'bareNodeGet.js'), url, out],
 };
 
+/** The same with every read into one reused 512 KiB buffer and written from there, then synced: no user-space copy or allocation per byte. */
+const bareNodeReused: Contender = {
+  name: 'reference: Node socket to file, one reused 512 KiB read buffer, no HTTP parser, synced (1 connection)',
+  connections: 1,
+  command: process.execPath,
+  args: (url, out) => [path.join(__dirname, 'bareNodeGet.js'), url, out, '--reused-buffer'],
+};
+
 /** How fast `connections` connections can go here at all: curls fetching a share each into its own file, size known beforehand. */
 function parallelCurl(connections: number, size: number): Contender {
   const script = [
@@ -396,6 +404,7 @@ export async function run(): Promise<void> {
       ...(hasCurl ? [curl] : []),
       ...(hasAria2 ? [aria2(8, '8M', true)] : []),
       bareNode,
+      bareNodeReused,
       ...(hasCurl ? [curlThenSync] : []),
     ];
     const fast = await measureRounds(uncapped, () => url, out, () => check);
