@@ -16,6 +16,7 @@ import { ObjectDownload, type EngineContext } from './objectDownload';
 import { FileProgressTracker } from './progress';
 import { RestartRequired } from './restart';
 import { DEFAULT_GLOBAL_CONNECTIONS, downloadSettings, MAX_CONNECTIONS, WRITE_BUFFER_BYTES } from './settings';
+import { BUFFERS_PER_WRITER } from './spanWriter';
 import type { DownloadOptions, DownloadResult, ObjectSource, TransferLog } from './types';
 
 export interface TransferEngineOptions {
@@ -53,7 +54,7 @@ export class TransferEngine {
       log: options.log ?? (() => undefined),
       random: options.random ?? Math.random,
       memory: new MemoryRelief(options.reclaimMemory?.everyBytes ?? 0),
-      buffers: new BufferPool(WRITE_BUFFER_BYTES, 2 * cap),
+      buffers: new BufferPool(WRITE_BUFFER_BYTES, BUFFERS_PER_WRITER * cap),
     };
   }
 

@@ -18,7 +18,7 @@ export interface FetchContext {
   readonly urls: SignedUrlState;
   readonly etags: EtagBook;
   readonly file: TransferFile;
-  /** Write buffers, two taken per response being streamed. */
+  /** Write buffers, BUFFERS_PER_WRITER taken per response being streamed. */
   readonly buffers: BufferPool;
   /** Used in error messages only. */
   readonly filePath: string;

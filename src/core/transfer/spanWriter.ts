@@ -6,6 +6,11 @@ import type { StallWatchdog } from './stallWatchdog';
 
 /** On slow links, write (and so report) what arrived at least this often. */
 const WRITE_BATCH_MS = 100;
+/**
+ * Write buffers per writer. Three, so that one socket read (twice a buffer's size) fits while the
+ * previous batch is still being written; a chunk that does not fit is copied to wait (see ChunkSink).
+ */
+export const BUFFERS_PER_WRITER = 3;
 
 export interface SpanWriterTarget {
   readonly file: TransferFile;
@@ -27,15 +32,17 @@ interface Batch {
 /**
  * Writes one response body, whose first byte is object offset `bodyOffset`, at its positions in the
  * file: bytes before the span's cursor are skipped, nothing at or past its (live) end is written.
- * Bytes are copied into two pooled buffers: one fills while the other is being written, and the
- * socket is paused while both are busy, so memory stays bounded whatever the size and socket chunks
- * die young. Writes go one at a time, in order, so the span's cursor only moves forward.
+ * Bytes are copied into pooled buffers (BUFFERS_PER_WRITER): one fills while the others wait or are
+ * being written, and the socket is paused while all are busy, so memory stays bounded whatever the
+ * size and socket chunks die young. Writes go one at a time, in order, so the span's cursor only
+ * moves forward.
  */
 export class SpanWriter {
   private position: number;
   private next: number;
   private filling?: Batch;
-  private waiting?: Batch;
+  /** Full batches waiting for the write in progress. */
+  private readonly queued: Batch[] = [];
   private writing = false;
   private pending?: { chunk: Buffer; chunkStart: number };
   private failure?: Error;
@@ -53,7 +60,7 @@ export class SpanWriter {
   ) {
     this.position = body.start;
     this.next = span.cursor;
-    this.idle = [target.buffers.take(), target.buffers.take()];
+    this.idle = Array.from({ length: BUFFERS_PER_WRITER }, () => target.buffers.take());
   }
 
   /** A body chunk; false asks the exchange to pause until this writer resumes it. */
@@ -77,10 +84,11 @@ export class SpanWriter {
 
   /** Returns the buffers to the pool; the writer must be drained (or failed) first. */
   release(): void {
-    const buffers = [...this.idle, this.filling?.buffer, this.waiting?.buffer];
+    const buffers = [...this.idle, this.filling?.buffer, ...this.queued.map((batch) => batch.buffer)];
     for (const buffer of buffers) if (buffer) this.target.buffers.give(buffer);
     this.idle.length = 0;
-    this.filling = this.waiting = undefined;
+    this.filling = undefined;
+    this.queued.length = 0;
   }
 
   private consume(chunk: Buffer, chunkStart: number): boolean {
@@ -91,7 +99,8 @@ export class SpanWriter {
       if (!this.filling) {
         const buffer = this.idle.pop();
         if (!buffer) {
-          this.pending = { chunk, chunkStart };
+          // Kept past this call, so a copy (see ChunkSink): only what is still to be written.
+          this.pending = { chunk: Buffer.from(chunk.subarray(from - chunkStart)), chunkStart: from };
           this.watchdog.pause();
           return false;
         }
@@ -109,7 +118,7 @@ export class SpanWriter {
       }
     }
     const stale = this.filling && Date.now() - this.filling.since >= WRITE_BATCH_MS;
-    if (stale && !this.writing && !this.waiting) {
+    if (stale && !this.writing && this.queued.length === 0) {
       this.enqueue(this.filling as Batch);
       this.filling = undefined;
     }
@@ -123,7 +132,7 @@ export class SpanWriter {
   }
 
   private enqueue(batch: Batch): void {
-    if (this.writing) this.waiting = batch;
+    if (this.writing) this.queued.push(batch);
     else void this.write(batch);
   }
 
@@ -142,9 +151,8 @@ export class SpanWriter {
     }
     this.idle.push(batch.buffer);
     this.writing = false;
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    if (waiting) void this.write(waiting);
+    const next = this.queued.shift();
+    if (next) void this.write(next);
     this.takePending();
     if (!this.busy) {
       const wake = this.wakeDrained;
@@ -155,7 +163,7 @@ export class SpanWriter {
 
   /** A write in flight or queued, or a held chunk still to take up (none after a failure). */
   private get busy(): boolean {
-    return this.writing || this.waiting !== undefined || (this.pending !== undefined && !this.failure);
+    return this.writing || this.queued.length > 0 || (this.pending !== undefined && !this.failure);
   }
 
   /** A buffer is free again: take up the chunk that did not fit, then let the socket go on. */

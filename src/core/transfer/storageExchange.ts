@@ -7,7 +7,11 @@ export interface ExchangeHead {
   readonly headers: Headers;
 }
 
-/** Takes body chunks as the HTTP parser produces them; returns false to pause until `resume()`. */
+/**
+ * Takes body chunks as the HTTP parser produces them; returns false to pause until `resume()`. A chunk
+ * may be a view of a read buffer that is reused once the sink returns (createPlainRangeAgent): a sink
+ * copies whatever it keeps.
+ */
 export type ChunkSink = (chunk: Buffer) => boolean;
 
 /**
@@ -54,7 +58,7 @@ export class StorageExchange implements Dispatcher.DispatchHandler {
     const parts: Buffer[] = [];
     let length = 0;
     await this.pipe((chunk) => {
-      parts.push(chunk);
+      parts.push(Buffer.from(chunk.subarray(0, limit - length)));
       length += chunk.length;
       if (length >= limit) this.stop();
       return true;
