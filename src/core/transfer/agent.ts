@@ -1,7 +1,8 @@
 import type { OnReadOpts, Socket } from 'node:net';
 import type { Agent as UndiciAgent, buildConnector as BuildConnector, Dispatcher } from 'undici';
 import { proxyOptions, verifiesCertificates, type ProxySettings } from '../http/proxy';
-import { Agent, buildConnector } from './leanUndici';
+import { Agent, buildConnector, resumeParserAtEnd } from './leanUndici';
+import { ReadRing } from './readRing';
 
 /**
  * Bytes a plain-http socket reads at a time, where Node reads 64 KiB: far fewer trips through the
@@ -25,6 +26,33 @@ export interface StorageAgentOptions {
  * Through a proxy when one applies: signed storage URLs go where the API calls go.
  */
 export function createStorageAgent(options: StorageAgentOptions): Dispatcher {
+  const { connect, agentOptions } = storageAgentOptions(options);
+  const proxy = options.proxy ? proxyOptions(options.proxy) : undefined;
+  if (!proxy) return new Agent({ ...agentOptions, connect: connector(connect) });
+  // undici's index (with its proxy agents) only where a proxy is in use.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { EnvHttpProxyAgent } = require('undici') as typeof import('undici');
+  return new EnvHttpProxyAgent({ ...agentOptions, ...proxy });
+}
+
+/**
+ * An agent like createStorageAgent's for range responses alone, whose plain-http sockets read into
+ * reused buffers (ReadRing) and hand the bytes on without copying them. Only for requests whose body
+ * consumers copy what they keep (StorageExchange). undefined where a proxy applies.
+ */
+export function createPlainRangeAgent(options: StorageAgentOptions): Dispatcher | undefined {
+  if (options.proxy && proxyOptions(options.proxy)) return undefined;
+  const { connect, agentOptions } = storageAgentOptions(options);
+  const secure = buildConnector(connect);
+  const reusedReads = withParserResumedAtEnd((target, callback) => {
+    if (target.protocol === 'https:') return secure(target, callback);
+    const perSocket: BuildConnector.BuildOptions & { onread: OnReadOpts } = { ...connect, onread: new ReadRing(PLAIN_READ_BYTES).onread };
+    return buildConnector(perSocket)(target, callback);
+  });
+  return new Agent({ ...agentOptions, connect: reusedReads });
+}
+
+function storageAgentOptions(options: StorageAgentOptions): { connect: BuildConnector.BuildOptions; agentOptions: UndiciAgent.Options } {
   const connect: BuildConnector.BuildOptions = { timeout: 30_000, rejectUnauthorized: verifiesCertificates(options.proxy) };
   const agentOptions: UndiciAgent.Options = {
     allowH2: false,
@@ -35,12 +63,7 @@ export function createStorageAgent(options: StorageAgentOptions): Dispatcher {
     bodyTimeout: 0,
     connect,
   };
-  const proxy = options.proxy ? proxyOptions(options.proxy) : undefined;
-  if (!proxy) return new Agent({ ...agentOptions, connect: connector(connect) });
-  // undici's index (with its proxy agents) only where a proxy is in use.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { EnvHttpProxyAgent } = require('undici') as typeof import('undici');
-  return new EnvHttpProxyAgent({ ...agentOptions, ...proxy });
+  return { connect, agentOptions };
 }
 
 /** undici's own connector, with big reads for plain http (PLAIN_READ_BYTES). */
@@ -54,7 +77,16 @@ function connector(options: BuildConnector.BuildOptions): BuildConnector.connect
     onread: { buffer: Buffer.allocUnsafeSlow(PLAIN_READ_BYTES), callback: pushCopy },
   };
   const plain = buildConnector(bigReads);
-  return (target, callback) => (target.protocol === 'https:' ? secure : plain)(target, callback);
+  return withParserResumedAtEnd((target, callback) => (target.protocol === 'https:' ? secure : plain)(target, callback));
+}
+
+/** `connect`, with every socket it opens guarded by resumeParserAtEnd. */
+function withParserResumedAtEnd(connect: BuildConnector.connector): BuildConnector.connector {
+  return (target, callback) =>
+    connect(target, (error, socket) => {
+      if (socket) resumeParserAtEnd(socket as Socket);
+      (callback as (error: Error | null, socket: unknown) => void)(error, socket);
+    });
 }
 
 /** Node's onread callback, called with the socket as `this`: what was read goes on as the socket's data. */

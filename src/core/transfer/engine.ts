@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { ProxySettings } from '../http/proxy';
-import { createStorageAgent } from './agent';
+import { createPlainRangeAgent, createStorageAgent } from './agent';
 import { BufferPool } from './bufferPool';
 import { downloadMany, type BulkItem, type BulkOptions, type BulkResult } from './bulk';
 import { chooseTarget } from './conflict';
@@ -42,13 +42,23 @@ export class TransferEngine {
   readonly dispatcher: Dispatcher;
   private readonly context: EngineContext;
   private readonly ownsDispatcher: boolean;
+  /** For plain-http range responses, when the engine made its own agent (see createPlainRangeAgent). */
+  private readonly plainRangeDispatcher?: Dispatcher;
+
+  /** Every dispatcher storage requests go through: `dispatcher`, and the plain-http range agent if any. */
+  get storageDispatchers(): readonly Dispatcher[] {
+    return this.plainRangeDispatcher ? [this.dispatcher, this.plainRangeDispatcher] : [this.dispatcher];
+  }
 
   constructor(options: TransferEngineOptions = {}) {
     const cap = Math.max(1, Math.floor(options.maxConnections ?? DEFAULT_GLOBAL_CONNECTIONS));
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? createStorageAgent({ connectionsPerOrigin: Math.max(cap, MAX_CONNECTIONS), proxy: options.proxy });
+    const agentOptions = { connectionsPerOrigin: Math.max(cap, MAX_CONNECTIONS), proxy: options.proxy };
+    this.dispatcher = options.dispatcher ?? createStorageAgent(agentOptions);
+    this.plainRangeDispatcher = this.ownsDispatcher ? createPlainRangeAgent(agentOptions) : undefined;
     this.context = {
       dispatcher: this.dispatcher,
+      plainRangeDispatcher: this.plainRangeDispatcher,
       limiter: new Limiter(cap),
       fs: options.fs ?? nodeFs,
       log: options.log ?? (() => undefined),
@@ -111,7 +121,7 @@ export class TransferEngine {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher) await Promise.all([this.dispatcher.close(), this.plainRangeDispatcher?.close()]);
   }
 
   private async prepareFolder(target: string, root: string | undefined): Promise<void> {

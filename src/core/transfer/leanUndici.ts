@@ -6,9 +6,11 @@
  * the index is loaded too (the extension host) nothing changes. A change of undici's file layout
  * fails the build and the unit tests, not silently.
  */
+import type { Socket } from 'node:net';
 import Agent from 'undici/lib/dispatcher/agent';
 import api from 'undici/lib/api';
 import buildConnector from 'undici/lib/core/connect';
+import { kParser } from 'undici/lib/core/symbols';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher';
 
 // What undici's index does on load (`Object.assign(Dispatcher.prototype, api)`): request() and friends.
@@ -18,3 +20,27 @@ for (const [name, method] of Object.entries(api)) {
 }
 
 export { Agent, buildConnector };
+
+/**
+ * How many header names and values undici's HTTP/1.1 parser on `socket` holds: views of the bytes read,
+ * kept until a response's head is complete. undefined when the socket has no parser that says (then
+ * assume it holds some).
+ */
+export function heldHeaderCount(socket: object): number | undefined {
+  const parser = (socket as { [kParser]?: { headers?: unknown } })[kParser];
+  return Array.isArray(parser?.headers) ? parser.headers.length : undefined;
+}
+
+/**
+ * undici 7 throws an uncatchable AssertionError (`assert(!this.paused)`, nodejs/undici#5360, fixed in
+ * undici 8, which needs Node 22) when a server closes the connection after a response whose body the
+ * consumer has paused. At that 'end' the socket holds no unread bytes, so resuming the parser first
+ * delivers none: it completes the response if it was whole, and undici's own handler then reports a
+ * cut-short one as the error it is.
+ */
+export function resumeParserAtEnd(socket: Socket): void {
+  socket.prependListener('end', () => {
+    const parser = (socket as { [kParser]?: { paused?: boolean; resume?: () => void } })[kParser];
+    if (parser?.paused && typeof parser.resume === 'function') parser.resume();
+  });
+}

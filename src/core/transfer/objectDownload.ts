@@ -29,6 +29,8 @@ const LAST_ROUND_SHARE = 0.25;
 /** What one engine shares between its downloads. */
 export interface EngineContext {
   readonly dispatcher: Dispatcher;
+  /** For range responses from plain-http origins, when set (see createPlainRangeAgent). */
+  readonly plainRangeDispatcher?: Dispatcher;
   /** Global cap on storage connections across all downloads. */
   readonly limiter: Limiter;
   readonly fs: TransferFs;
@@ -120,6 +122,7 @@ export class ObjectDownload {
       const stats = { retries: 0 };
       const fetchContext = (signal: AbortSignal, singleStream: boolean): FetchContext => ({
         dispatcher: this.engine.dispatcher,
+        plainRangeDispatcher: this.engine.plainRangeDispatcher,
         urls,
         etags,
         file,

@@ -15,6 +15,8 @@ import type { RetryPolicy, TransferLog } from './types';
 
 export interface FetchContext {
   readonly dispatcher: Dispatcher;
+  /** For plain-http origins, when set: its sockets read into reused buffers. */
+  readonly plainRangeDispatcher?: Dispatcher;
   readonly urls: SignedUrlState;
   readonly etags: EtagBook;
   readonly file: TransferFile;
@@ -111,7 +113,8 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
   let exchange: StorageExchange | undefined;
   const requested = performance.now();
   try {
-    exchange = new StorageExchange(ctx.dispatcher, { origin: url.origin, path: url.pathname + url.search, method: 'GET', headers }, controller.signal);
+    const dispatcher = (url.protocol === 'http:' && ctx.plainRangeDispatcher) || ctx.dispatcher;
+    exchange = new StorageExchange(dispatcher, { origin: url.origin, path: url.pathname + url.search, method: 'GET', headers }, controller.signal);
     const response = await exchange.head;
     const answered = performance.now();
     watchdog.touch();

@@ -19,3 +19,8 @@ declare module 'undici/lib/core/connect' {
   import { buildConnector } from 'undici';
   export = buildConnector;
 }
+
+declare module 'undici/lib/core/symbols' {
+  /** The socket's HTTP/1.1 parser (client-h1's Parser, whose `headers` holds a head's raw names and values). */
+  export const kParser: unique symbol;
+}

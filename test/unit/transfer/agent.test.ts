@@ -2,11 +2,12 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { createStorageAgent, PLAIN_READ_BYTES } from '../../../src/core/transfer/agent';
+import { createPlainRangeAgent, createStorageAgent, PLAIN_READ_BYTES } from '../../../src/core/transfer/agent';
+import { StorageExchange } from '../../../src/core/transfer/storageExchange';
 import { KiB, MiB, useTransferHarness } from './harness';
 
 /** Test-only self-signed certificate for 127.0.0.1 and localhost. */
@@ -63,6 +64,38 @@ describe('transfer: the storage agent', function () {
     const [a, b] = await Promise.all([read(), read()]);
     assert.equal(sha1(a), object.sha1);
     assert.equal(sha1(b), object.sha1);
+  });
+
+  it('takes a whole body, paused at its last chunk, from a server that then closes the connection (undici#5360)', async () => {
+    const body = Buffer.alloc(300 * KiB + 5, 'close');
+    const server = createTcpServer((socket) =>
+      socket.once('data', () => {
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+        socket.end(body);
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const rangeAgent = createPlainRangeAgent({ connectionsPerOrigin: 2 }) as Dispatcher;
+      agents.push(rangeAgent);
+      for (const through of [agent(), rangeAgent]) {
+        const exchange = new StorageExchange(through, { origin, path: '/object.bin', method: 'GET' }, new AbortController().signal);
+        assert.equal((await exchange.head).statusCode, 200);
+        await wait(50);
+        const chunks: Buffer[] = [];
+        // Every chunk pauses the body for a while, as a writer whose buffers are all busy does: the
+        // last one leaves the parser paused with nothing left to read when the server's FIN arrives.
+        await exchange.pipe((chunk) => {
+          chunks.push(Buffer.from(chunk));
+          setTimeout(() => exchange.resume(), 20);
+          return false;
+        });
+        assert.ok(Buffer.concat(chunks).equals(body));
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('speaks https through undici\'s own TLS connector', async () => {

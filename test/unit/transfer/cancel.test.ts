@@ -3,6 +3,7 @@ import { readdir, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { Agent } from 'undici';
+import type { TransferEngine } from '../../../src/core/transfer/engine';
 import { partFilesFor } from '../../../src/core/transfer/partFiles';
 import type { FileProgress } from '../../../src/core/transfer/types';
 import { FAST, KiB, listFiles, MiB, objectPath, useTransferHarness } from './harness';
@@ -15,9 +16,10 @@ async function openPaths(): Promise<string[] | undefined> {
   return targets;
 }
 
-function storageSockets(agent: Agent, storageUrl: string): number {
-  const stats = agent.stats[new URL(storageUrl).origin] as { connected?: number } | undefined;
-  return stats?.connected ?? 0;
+function storageSockets(engine: TransferEngine, storageUrl: string): number {
+  const origin = new URL(storageUrl).origin;
+  const connected = engine.storageDispatchers.map((agent) => ((agent as Agent).stats[origin] as { connected?: number } | undefined)?.connected ?? 0);
+  return connected.reduce((sum, n) => sum + n, 0);
 }
 
 describe('transfer: cancel', function () {
@@ -46,14 +48,14 @@ describe('transfer: cancel', function () {
 
   it('stops, keeps the journal for a resume, leaves no final file and no open file or socket', async () => {
     const { engine, controller, running, target, events } = await startSlowDownload(false);
-    assert.ok(storageSockets(engine.dispatcher as Agent, h.emulator.storageUrl) > 0, 'downloading over open sockets');
+    assert.ok(storageSockets(engine, h.emulator.storageUrl) > 0, 'downloading over open sockets');
     controller.abort();
     await assert.rejects(running, { code: 'cancelled' });
     const parts = partFilesFor(target);
     assert.deepEqual(await listFiles(h.dir), [path.basename(parts.data), path.basename(parts.journal)].sort());
     const open = await openPaths();
     if (open) assert.ok(!open.some((p) => p.startsWith(h.dir)), `still open: ${open.filter((p) => p.startsWith(h.dir)).join(', ')}`);
-    assert.equal(storageSockets(engine.dispatcher as Agent, h.emulator.storageUrl), 0, 'every storage socket was closed');
+    assert.equal(storageSockets(engine, h.emulator.storageUrl), 0, 'every storage socket was closed');
     assert.equal(events[events.length - 1].phase, 'cancelled');
     const stillGoing = events.length;
     await wait(100);

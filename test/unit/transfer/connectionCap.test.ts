@@ -14,8 +14,8 @@ describe('transfer: connection cap', function () {
     const origin = new URL(h.emulator.storageUrl).origin;
     let peak = 0;
     const sampler = setInterval(() => {
-      const stats = (engine.dispatcher as Agent).stats[origin] as { running?: number } | undefined;
-      peak = Math.max(peak, stats?.running ?? 0);
+      const running = engine.storageDispatchers.map((agent) => ((agent as Agent).stats[origin] as { running?: number } | undefined)?.running ?? 0);
+      peak = Math.max(peak, running.reduce((sum, n) => sum + n, 0));
     }, 5);
     try {
       const results = await Promise.all(
