@@ -1,11 +1,14 @@
 import type { OnReadOpts, Socket } from 'node:net';
 import { heldHeaderCount } from './leanUndici';
 
+/** Reads through every ring in this process, and those that went into a buffer of their own (for tests and diagnostics). */
+export const ringReadCounts = { reads: 0, unshared: 0 };
+
 /**
  * Read buffers for one plain-http socket that carries only range responses, reused from read to read:
  * the bytes go on as views of the buffer they were read into, with no copy and no fresh allocation
- * (whose page faults and collection cost an uncapped download a quarter of its time). A buffer is
- * handed out for the next read only when nothing can still read the bytes it holds:
+ * (whose page faults and collection were the largest cost per byte of an uncapped download). A buffer
+ * is handed out for the next read only when nothing can still read the bytes it holds:
  * - the socket has nothing buffered but the read just pushed: no earlier read waits there, and no
  *   part of one that undici's parser put back when it paused;
  * - undici's parser holds no header bytes (it keeps views of them until a response's head is complete);
@@ -13,9 +16,6 @@ import { heldHeaderCount } from './leanUndici';
  *   whose sinks copy; see createPlainRangeAgent).
  * Otherwise that read goes into a buffer of its own, which is never reused.
  */
-/** Reads through every ring in this process, and those that went into a buffer of their own (for tests and diagnostics). */
-export const ringReadCounts = { reads: 0, unshared: 0 };
-
 export class ReadRing {
   private readonly slots: Buffer[] = [];
   private current?: Buffer;
