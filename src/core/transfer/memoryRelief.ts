@@ -31,6 +31,7 @@ function garbageCollector(): CollectGarbage | null {
  * external memory piled up, so a fast download holds tens of MiB of dead buffers. A cheap
  * young-generation collection every few MiB keeps resident memory low and flat: the buffers die
  * young (copied into the write buffers at once), so full collections add nothing but pauses.
+ * Bytes read into a ReadRing's reused buffers are not counted: they leave nothing to collect.
  * Disabled when everyBytes is 0.
  */
 export class MemoryRelief {

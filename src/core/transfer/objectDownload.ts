@@ -135,8 +135,8 @@ export class ObjectDownload {
         singleStream,
         log: this.engine.log,
         stats,
+        reclaim: (bytes) => this.engine.memory.received(bytes),
         onWritten: (start, end) => {
-          this.engine.memory.received(end - start);
           const added = done.add(start, end);
           this.progress.addWritten(added);
           activeKeeper.markDirty(end - start);

@@ -34,6 +34,8 @@ export interface FetchContext {
   readonly log: TransferLog;
   /** Bytes [start, end) are now on disk (not yet synced). */
   onWritten(start: number, end: number): void;
+  /** Bytes that came in socket buffers allocated for them (not a ReadRing's): garbage once written. */
+  reclaim(bytes: number): void;
   readonly stats: { retries: number };
 }
 
@@ -114,6 +116,7 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
   const requested = performance.now();
   try {
     const dispatcher = (url.protocol === 'http:' && ctx.plainRangeDispatcher) || ctx.dispatcher;
+    const freshReads = dispatcher !== ctx.plainRangeDispatcher;
     exchange = new StorageExchange(dispatcher, { origin: url.origin, path: url.pathname + url.search, method: 'GET', headers }, controller.signal);
     const response = await exchange.head;
     const answered = performance.now();
@@ -138,7 +141,7 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
       }
       const body = { start: segment.start + range.start, end: segment.start + range.end + 1 };
       span.stream = { since: answered, from: body.start, received: body.start, latencyMs: answered - requested };
-      await streamToFile(ctx, exchange, span, body, watchdog);
+      await streamToFile(ctx, exchange, span, body, watchdog, freshReads);
     } else if (status === 200) {
       const length = headerValue(response.headers, 'content-length');
       if (length !== undefined && Number(length) !== segmentLength) {
@@ -146,7 +149,7 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
       }
       if (!asksWholeSegment && !ctx.singleStream) throw new RangeIgnored();
       span.stream = { since: answered, from: segment.start, received: segment.start, latencyMs: answered - requested };
-      await streamToFile(ctx, exchange, span, { start: segment.start, end: segment.end + 1 }, watchdog);
+      await streamToFile(ctx, exchange, span, { start: segment.start, end: segment.end + 1 }, watchdog, freshReads);
     } else {
       await failForStatus(status, response.headers, exchange);
     }
@@ -173,11 +176,17 @@ async function failForStatus(status: number, headers: Dispatcher.ResponseData['h
 }
 
 /** Writes the body at its positions; bytes that arrived before a failure are kept for the retry. */
-async function streamToFile(ctx: FetchContext, exchange: StorageExchange, span: Span, body: { start: number; end: number }, watchdog: StallWatchdog): Promise<void> {
+async function streamToFile(ctx: FetchContext, exchange: StorageExchange, span: Span, body: { start: number; end: number }, watchdog: StallWatchdog, freshReads: boolean): Promise<void> {
   const writer = new SpanWriter(ctx, span, body, watchdog, exchange);
+  const sink = freshReads
+    ? (chunk: Buffer) => {
+        ctx.reclaim(chunk.length);
+        return writer.accept(chunk);
+      }
+    : (chunk: Buffer) => writer.accept(chunk);
   try {
     try {
-      await exchange.pipe((chunk) => writer.accept(chunk));
+      await exchange.pipe(sink);
     } catch (error) {
       await writer.drain();
       throw error;

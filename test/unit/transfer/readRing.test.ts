@@ -4,6 +4,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { kParser } from 'undici/lib/core/symbols';
+import { createStorageAgent } from '../../../src/core/transfer/agent';
+import { MemoryRelief } from '../../../src/core/transfer/memoryRelief';
 import { ReadRing, ringReadCounts } from '../../../src/core/transfer/readRing';
 import { urlSource } from '../../../src/core/transfer/sources/urlSource';
 import { FAST, KiB, MiB, sha1OfFile, useTransferHarness } from './harness';
@@ -125,6 +127,31 @@ describe('transfer: reused read buffers (ReadRing)', function () {
       assert.equal(result.sha1, sha1(body));
       assert.equal(await sha1OfFile(target), sha1(body));
       assert.ok(ringReadCounts.unshared - before.unshared >= 2, "the reads after a head's first piece went into buffers of their own");
+    });
+
+    it('leaves the bytes read into reused buffers out of MemoryRelief, which counts those read into fresh ones', async () => {
+      const object = await h.emulator.addObject({ size: 6 * MiB });
+      const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
+      const counted = { bytes: 0 };
+      const received = MemoryRelief.prototype.received;
+      MemoryRelief.prototype.received = function (bytes: number) {
+        counted.bytes += bytes;
+      };
+      const shared = createStorageAgent({ connectionsPerOrigin: 4 });
+      try {
+        const options = { ...FAST, connections: 2, chunkSize: 2 * MiB };
+        const ringEngine = h.engine();
+        await ringEngine.download(urlSource(url, { dispatcher: ringEngine.dispatcher }), path.join(h.dir, 'ring.bin'), options);
+        assert.equal(counted.bytes, 0, 'nothing counted for reused buffers');
+        // An engine given a dispatcher has no range agent of its own: every read is a fresh buffer.
+        const sharedEngine = h.engine({ dispatcher: shared });
+        await sharedEngine.download(urlSource(url, { dispatcher: shared }), path.join(h.dir, 'fresh.bin'), options);
+        assert.equal(counted.bytes, object.size);
+        assert.equal(await sha1OfFile(path.join(h.dir, 'fresh.bin')), object.sha1);
+      } finally {
+        MemoryRelief.prototype.received = received;
+        await shared.close();
+      }
     });
 
     it('downloads over plain http with every read in a reused buffer, under undici', async () => {
