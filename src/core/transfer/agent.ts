@@ -28,7 +28,7 @@ export interface StorageAgentOptions {
 export function createStorageAgent(options: StorageAgentOptions): Dispatcher {
   const { connect, agentOptions } = storageAgentOptions(options);
   const proxy = options.proxy ? proxyOptions(options.proxy) : undefined;
-  if (!proxy) return new Agent({ ...agentOptions, connect: connector(connect) });
+  if (!proxy) return new Agent({ ...agentOptions, connect: connector(connect, buildConnector(copiedBigReads(connect))) });
   // undici's index (with its proxy agents) only where a proxy is in use.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { EnvHttpProxyAgent } = require('undici') as typeof import('undici');
@@ -43,13 +43,11 @@ export function createStorageAgent(options: StorageAgentOptions): Dispatcher {
 export function createPlainRangeAgent(options: StorageAgentOptions): Dispatcher | undefined {
   if (options.proxy && proxyOptions(options.proxy)) return undefined;
   const { connect, agentOptions } = storageAgentOptions(options);
-  const secure = buildConnector(connect);
-  const reusedReads = withParserResumedAtEnd((target, callback) => {
-    if (target.protocol === 'https:') return secure(target, callback);
+  const reusedReads: BuildConnector.connector = (target, callback) => {
     const perSocket: BuildConnector.BuildOptions & { onread: OnReadOpts } = { ...connect, onread: new ReadRing(PLAIN_READ_BYTES).onread };
-    return buildConnector(perSocket)(target, callback);
-  });
-  return new Agent({ ...agentOptions, connect: reusedReads });
+    buildConnector(perSocket)(target, callback);
+  };
+  return new Agent({ ...agentOptions, connect: connector(connect, reusedReads) });
 }
 
 function storageAgentOptions(options: StorageAgentOptions): { connect: BuildConnector.BuildOptions; agentOptions: UndiciAgent.Options } {
@@ -66,27 +64,27 @@ function storageAgentOptions(options: StorageAgentOptions): { connect: BuildConn
   return { connect, agentOptions };
 }
 
-/** undici's own connector, with big reads for plain http (PLAIN_READ_BYTES). */
-function connector(options: BuildConnector.BuildOptions): BuildConnector.connector {
+/**
+ * undici's own TLS connector for https and `plain` for http, every socket guarded by resumeParserAtEnd.
+ */
+function connector(options: BuildConnector.BuildOptions, plain: BuildConnector.connector): BuildConnector.connector {
   const secure = buildConnector(options);
-  const bigReads: BuildConnector.BuildOptions & { onread: OnReadOpts } = {
-    ...options,
-    // One buffer for every socket of this connector: each read is copied out before the next one can
-    // start. Pushing views of a fresh buffer per read would save the copy, but those buffers wait
-    // between reads long enough to reach V8's old generation: ~45 MiB more resident memory.
-    onread: { buffer: Buffer.allocUnsafeSlow(PLAIN_READ_BYTES), callback: pushCopy },
-  };
-  const plain = buildConnector(bigReads);
-  return withParserResumedAtEnd((target, callback) => (target.protocol === 'https:' ? secure : plain)(target, callback));
-}
-
-/** `connect`, with every socket it opens guarded by resumeParserAtEnd. */
-function withParserResumedAtEnd(connect: BuildConnector.connector): BuildConnector.connector {
   return (target, callback) =>
-    connect(target, (error, socket) => {
+    (target.protocol === 'https:' ? secure : plain)(target, (error, socket) => {
       if (socket) resumeParserAtEnd(socket as Socket);
       (callback as (error: Error | null, socket: unknown) => void)(error, socket);
     });
+}
+
+/** Big reads for plain http (PLAIN_READ_BYTES), each copied out of one buffer shared by the connector's sockets. */
+function copiedBigReads(options: BuildConnector.BuildOptions): BuildConnector.BuildOptions & { onread: OnReadOpts } {
+  return {
+    ...options,
+    // Each read is copied out before the next one can start. Pushing views of a fresh buffer per read
+    // would save the copy, but those buffers wait between reads long enough to reach V8's old
+    // generation: ~45 MiB more resident memory.
+    onread: { buffer: Buffer.allocUnsafeSlow(PLAIN_READ_BYTES), callback: pushCopy },
+  };
 }
 
 /** Node's onread callback, called with the socket as `this`: what was read goes on as the socket's data. */

@@ -27,7 +27,7 @@ export { Agent, buildConnector };
  * assume it holds some).
  */
 export function heldHeaderCount(socket: object): number | undefined {
-  const parser = (socket as { [kParser]?: { headers?: unknown } })[kParser];
+  const parser = parserOf(socket);
   return Array.isArray(parser?.headers) ? parser.headers.length : undefined;
 }
 
@@ -40,7 +40,12 @@ export function heldHeaderCount(socket: object): number | undefined {
  */
 export function resumeParserAtEnd(socket: Socket): void {
   socket.prependListener('end', () => {
-    const parser = (socket as { [kParser]?: { paused?: boolean; resume?: () => void } })[kParser];
+    const parser = parserOf(socket);
     if (parser?.paused && typeof parser.resume === 'function') parser.resume();
   });
+}
+
+/** undici's HTTP/1.1 parser on `socket`, as far as the functions above read it. */
+function parserOf(socket: object): { headers?: unknown; paused?: boolean; resume?: () => void } | undefined {
+  return (socket as { [kParser]?: { headers?: unknown; paused?: boolean; resume?: () => void } })[kParser];
 }

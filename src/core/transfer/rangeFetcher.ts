@@ -178,15 +178,12 @@ async function failForStatus(status: number, headers: Dispatcher.ResponseData['h
 /** Writes the body at its positions; bytes that arrived before a failure are kept for the retry. */
 async function streamToFile(ctx: FetchContext, exchange: StorageExchange, span: Span, body: { start: number; end: number }, watchdog: StallWatchdog, freshReads: boolean): Promise<void> {
   const writer = new SpanWriter(ctx, span, body, watchdog, exchange);
-  const sink = freshReads
-    ? (chunk: Buffer) => {
-        ctx.reclaim(chunk.length);
-        return writer.accept(chunk);
-      }
-    : (chunk: Buffer) => writer.accept(chunk);
   try {
     try {
-      await exchange.pipe(sink);
+      await exchange.pipe((chunk) => {
+        if (freshReads) ctx.reclaim(chunk.length);
+        return writer.accept(chunk);
+      });
     } catch (error) {
       await writer.drain();
       throw error;

@@ -2,11 +2,10 @@ import * as assert from 'node:assert/strict';
 import { readdir, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
-import type { Agent } from 'undici';
 import type { TransferEngine } from '../../../src/core/transfer/engine';
 import { partFilesFor } from '../../../src/core/transfer/partFiles';
 import type { FileProgress } from '../../../src/core/transfer/types';
-import { FAST, KiB, listFiles, MiB, objectPath, useTransferHarness } from './harness';
+import { FAST, KiB, listFiles, MiB, objectPath, storageStat, useTransferHarness } from './harness';
 
 /** Paths this process has open (Linux); undefined elsewhere. */
 async function openPaths(): Promise<string[] | undefined> {
@@ -17,9 +16,7 @@ async function openPaths(): Promise<string[] | undefined> {
 }
 
 function storageSockets(engine: TransferEngine, storageUrl: string): number {
-  const origin = new URL(storageUrl).origin;
-  const connected = engine.storageDispatchers.map((agent) => ((agent as Agent).stats[origin] as { connected?: number } | undefined)?.connected ?? 0);
-  return connected.reduce((sum, n) => sum + n, 0);
+  return storageStat(engine, new URL(storageUrl).origin, 'connected');
 }
 
 describe('transfer: cancel', function () {

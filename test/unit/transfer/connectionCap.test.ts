@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { Agent } from 'undici';
-import { FAST, KiB, MiB, objectPath, sha1OfFile, useTransferHarness } from './harness';
+import { FAST, KiB, MiB, objectPath, sha1OfFile, storageStat, useTransferHarness } from './harness';
 
 describe('transfer: connection cap', function () {
   this.timeout(30_000);
@@ -14,8 +13,7 @@ describe('transfer: connection cap', function () {
     const origin = new URL(h.emulator.storageUrl).origin;
     let peak = 0;
     const sampler = setInterval(() => {
-      const running = engine.storageDispatchers.map((agent) => ((agent as Agent).stats[origin] as { running?: number } | undefined)?.running ?? 0);
-      peak = Math.max(peak, running.reduce((sum, n) => sum + n, 0));
+      peak = Math.max(peak, storageStat(engine, origin, 'running'));
     }, 5);
     try {
       const results = await Promise.all(

@@ -90,6 +90,11 @@ export function useTransferHarness(options: EmulatorOptions = {}): TransferHarne
   };
 }
 
+/** A pool statistic of `engine`'s storage agents for `origin`, summed over all of them (undici's Agent.stats). */
+export function storageStat(engine: TransferEngine, origin: string, field: 'connected' | 'running'): number {
+  return engine.storageDispatchers.reduce((sum, agent) => sum + (((agent as Agent).stats[origin] as Partial<Record<typeof field, number>> | undefined)?.[field] ?? 0), 0);
+}
+
 /** Whether anything is at `file`. */
 export async function fileExists(file: string): Promise<boolean> {
   return stat(file).then(
