@@ -2,7 +2,7 @@
 // in a child process, driven through its control API. Capped: 16 MiB/s per connection + 20 ms per
 // request. Then uncapped vs curl, then peak RSS for 1 GiB. One run each; APS_BENCH_RUNS=N keeps the
 // fastest of N runs of every contender alike, run in rounds (every contender once per round).
-import { spawn, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { seed, type SizeName } from '../emulator/seed';
 import { startEmulatorProcess } from './emulatorProcess';
+import type { HostedDownload, HostedResult } from './engineHost';
 
 const MiB = 1024 * 1024;
 const CAP = 16 * MiB;
@@ -34,6 +35,8 @@ interface Contender {
   readonly args: (url: string, out: string) => string[];
   /** A reference point, not a downloader: its output is not one checked file (see parallelCurl). */
   readonly floor?: boolean;
+  /** Runs in the engine host instead of `command` (see hostedEngine). */
+  readonly hosted?: Omit<HostedDownload, 'url' | 'out'>;
 }
 
 interface Measurement {
@@ -137,6 +140,50 @@ function parallelCurl(connections: number, size: number): Contender {
   };
 }
 
+/** The least a Node process does with the size told: N ranged GETs through node:http, no probe, no fsync (bareNodeRanges). */
+function parallelNode(connections: number, size: number): Contender {
+  return {
+    name: `floor: plain Node, ${connections} ranged GETs (size known, no sync)`,
+    connections,
+    command: process.execPath,
+    args: (url, out) => [path.join(__dirname, 'bareNodeRanges.js'), url, out, String(size), String(connections)],
+  };
+}
+
+/**
+ * The engine as the extension host runs it: in a process that is up and has downloaded before (the
+ * engine host), so without starting Node and loading the engine. A fresh engine per run, so new
+ * connections, and the size probe included, as in the CLI rows. No peak RSS: the host lives on.
+ */
+function hostedEngine(connections: number, chunk: string): Contender {
+  return {
+    name: `engine -c${connections} -k${chunk} in a running process (as in the extension host)`,
+    connections,
+    command: process.execPath,
+    args: () => [],
+    hosted: { connections, chunkSize: Number.parseInt(chunk, 10) * MiB },
+  };
+}
+
+/** The engine host (engineHost.js), forked on first use and kept for the whole benchmark. */
+class EngineHost {
+  private child?: ChildProcess;
+
+  run(job: HostedDownload): Promise<HostedResult> {
+    const child = (this.child ??= fork(path.join(__dirname, 'engineHost.js'), [], { env: contenderEnv(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    return new Promise((resolve) => {
+      child.once('message', (result) => resolve(result as HostedResult));
+      child.send(job);
+    });
+  }
+
+  stop(): void {
+    this.child?.kill('SIGTERM');
+  }
+}
+
+const engineHost = new EngineHost();
+
 /**
  * Every contender honours HTTP(S)_PROXY, and the emulator is on loopback. NODE_EXTRA_CA_CERTS goes:
  * only Node reads it, Node 20 parses that bundle at start-up even for plain http, and the origin is
@@ -178,6 +225,7 @@ async function peakRss(pid: number): Promise<number | undefined> {
 
 async function measureOnce(contender: Contender, url: string, out: string): Promise<Measurement> {
   await rm(out, { force: true });
+  if (contender.hosted) return measureHosted({ ...contender.hosted, url, out });
   const started = performance.now();
   const child = spawn(contender.command, contender.args(url, out), { stdio: ['ignore', 'pipe', 'pipe'], env: contenderEnv() });
   let stderr = '';
@@ -196,6 +244,13 @@ async function measureOnce(contender: Contender, url: string, out: string): Prom
   const report = /^\{.*\}$/m.exec(stdout);
   const engineSeconds = report ? (JSON.parse(report[0]) as { seconds?: number }).seconds : undefined;
   return { seconds, engineSeconds, peakRssBytes: peak, ok: code === 0, note: code === 0 ? undefined : `exit ${code}: ${stderr.trim().slice(0, 200)}` };
+}
+
+async function measureHosted(job: HostedDownload): Promise<Measurement> {
+  const started = performance.now();
+  const result = await engineHost.run(job);
+  const seconds = (performance.now() - started) / 1000;
+  return result.ok ? { seconds, ok: true } : { seconds, ok: false, note: result.error.slice(0, 200) };
 }
 
 interface Measured {
@@ -330,6 +385,9 @@ export async function run(): Promise<void> {
       return m;
     };
 
+    // The engine host has downloaded before its first timed run, as a running extension host has.
+    await measureHosted({ url, out, connections: 8, chunkSize: 8 * MiB });
+
     // Capped: every storage response is throttled per connection and delayed per request.
     await emulator.setFaults([
       { kind: 'bandwidth', origin: 'storage', bytesPerSecond: CAP },
@@ -337,12 +395,16 @@ export async function run(): Promise<void> {
     ]);
     const contenders: Contender[] = [
       engine(8, '8M'),
+      hostedEngine(8, '8M'),
       ...(hasAria2 ? [aria2(8, '8M', true), aria2(8, '8M', false)] : []),
       ...(hasCurl ? [parallelCurl(8, object.size)] : []),
+      parallelNode(8, object.size),
       engine(16, '4M'),
       engine(16, '8M'),
+      hostedEngine(16, '8M'),
       ...(hasAria2 ? [aria2(16, '4M', true), aria2(16, '4M', false)] : []),
       ...(hasCurl ? [parallelCurl(16, object.size)] : []),
+      parallelNode(16, object.size),
       engine(8, '8M', ['--sha1', object.sha1]),
       viaSigneds3download(8),
       ...(hasCurl ? [curl] : []),
@@ -364,7 +426,7 @@ export async function run(): Promise<void> {
         m.ok ? m.seconds.toFixed(2) : `FAILED ${m.note ?? ''}`,
         engineOwn(m),
         mib(object.size / m.seconds),
-        aria && c.command === process.execPath ? (aria.seconds / m.seconds).toFixed(2) : '',
+        aria && c.name.startsWith('engine') ? (aria.seconds / m.seconds).toFixed(2) : '',
         limit.toFixed(2),
         (limit / m.seconds).toFixed(3),
         c.floor ? '' : m.peakRssBytes === undefined ? 'n/a' : mib(m.peakRssBytes),
@@ -376,6 +438,10 @@ export async function run(): Promise<void> {
     console.log(
       `engine s: the engine's own time, without starting Node and loading modules. Any client pays ${LATENCY_MS} ms for the size ` +
         `(a one-byte GET) and ${LATENCY_MS} ms more for the first byte, which "limit s" leaves out. ${nodeStartup()}`,
+    );
+    console.log(
+      '"in a running process": the engine in a Node process that is up and has downloaded before, as in the extension host (a fresh ' +
+        'engine, so new connections; the size probe included). "floor: plain Node": what any Node process pays here, told the size, syncing nothing.',
     );
 
     // One slow connection: each client's second request gets SLOW instead of CAP.
@@ -401,6 +467,7 @@ export async function run(): Promise<void> {
     const uncapped: Contender[] = [
       engine(8, '8M'),
       engine(16, '8M'),
+      hostedEngine(8, '8M'),
       ...(hasCurl ? [curl] : []),
       ...(hasAria2 ? [aria2(8, '8M', true)] : []),
       bareNode,
@@ -455,6 +522,7 @@ export async function run(): Promise<void> {
     delete process.env.APS_ACCESS_TOKEN;
     if (!hasAria2) console.log('(aria2c is not installed: its rows are missing)');
   } finally {
+    engineHost.stop();
     await rm(dir, { recursive: true, force: true });
     child.kill('SIGTERM');
   }
