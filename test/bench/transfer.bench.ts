@@ -165,14 +165,22 @@ function hostedEngine(connections: number, chunk: string): Contender {
   };
 }
 
-/** The engine host (engineHost.js), forked on first use and kept for the whole benchmark. */
+/** The engine host (engineHost.js), forked on first use and kept for the whole benchmark (forked again if it died). */
 class EngineHost {
   private child?: ChildProcess;
 
   run(job: HostedDownload): Promise<HostedResult> {
-    const child = (this.child ??= fork(path.join(__dirname, 'engineHost.js'), [], { env: contenderEnv(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) {
+      this.child = fork(path.join(__dirname, 'engineHost.js'), [], { env: contenderEnv(), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    }
+    const child = this.child;
     return new Promise((resolve) => {
-      child.once('message', (result) => resolve(result as HostedResult));
+      const exited = (code: number | null) => resolve({ ok: false, error: `the engine host exited (${code})` });
+      child.once('exit', exited);
+      child.once('message', (result) => {
+        child.off('exit', exited);
+        resolve(result as HostedResult);
+      });
       child.send(job);
     });
   }
