@@ -3,6 +3,7 @@
 // The benchmark forks it, so its timings are not disturbed by the benchmark's own work.
 // Message in: { url, out, connections, chunkSize }. Message out: { ok: true } or { ok: false, error }.
 import { TransferEngine, urlSource } from '../../src/core/transfer';
+import { errorDetail } from '../../src/core/transfer/errors';
 
 export interface HostedDownload {
   readonly url: string;
@@ -19,7 +20,7 @@ async function download(job: HostedDownload): Promise<HostedResult> {
     await engine.download(urlSource(job.url, { dispatcher: engine.dispatcher }), job.out, { connections: job.connections, chunkSize: job.chunkSize });
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: errorDetail(error) };
   } finally {
     await engine.close();
   }

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { parseBytes } from '../../src/core/transfer/cliArgs';
 import { seed, type SizeName } from '../emulator/seed';
 import { startEmulatorProcess } from './emulatorProcess';
 import type { HostedDownload, HostedResult } from './engineHost';
@@ -161,7 +162,7 @@ function hostedEngine(connections: number, chunk: string): Contender {
     connections,
     command: process.execPath,
     args: () => [],
-    hosted: { connections, chunkSize: Number.parseInt(chunk, 10) * MiB },
+    hosted: { connections, chunkSize: parseBytes(chunk) },
   };
 }
 
