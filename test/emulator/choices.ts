@@ -1,8 +1,15 @@
 /**
- * Every behaviour the emulator had to pick because aps-api.md marks it UNCONFIRMED (its §8 numbers in
- * brackets). Where the OpenAPI files say something, the choice follows them. The code reads these
- * constants, so changing a choice here changes the emulator. Tests of the extension must not depend on
- * these being exactly what APS does.
+ * Every behaviour the emulator picks where its sources are unsure, and every named switch.
+ *
+ * Sources, by authority: the reference pages in ../shared/seeds/, then Autodesk's OpenAPI files
+ * (vendored in test/openapi/), then aps-api.md (its §8 numbers in brackets: UNCONFIRMED there).
+ *
+ * - `choices`: one fixed answer per unsure point; the code reads these constants, so changing one here
+ *   changes the emulator. Tests of the extension must not depend on these being exactly what APS does.
+ * - `SWITCHES`: where APS is documented two ways (seed form vs spec form) or where being as strict as
+ *   APS can be turned off (strict vs lenient), the emulator answers either way behind a named switch.
+ *   Defaults: the seed's form and strict. `EmulatorOptions.form`, `.strictness` and `.switches`, and the
+ *   `npm run emulator` flags `--form`, `--lenient` and `--switch name=value`, pick other values.
  */
 export const choices = {
   /** [19] Content-Type of Project/Data responses. The OpenAPI files declare application/vnd.api+json. */
@@ -49,8 +56,7 @@ export const choices = {
   /** [12] OAuth errors: RFC 6749 `{error, error_description}` for every status; refresh tokens rotate and are single-use. */
   refreshTokensRotate: true,
   refreshTokenTtlSeconds: 15 * 24 * 3600,
-  /** [12] userinfo needs a 3-legged token; scope user-profile:read is not enforced (any 3-legged token works). */
-  userinfoRequiresScope: false,
+  /** [12] userinfo needs a 3-legged token (and, strict, user-profile:read: see SWITCHES.scopes). */
   /** [1.2] A denied consent redirects with error=access_denied (and state). */
   consentDeniedError: 'access_denied',
 
@@ -60,13 +66,23 @@ export const choices = {
   rejectMinutesOutOfRange: true,
   /** Chunk size for the `urls` map of a 'chunked' object (objects flagged `chunked` in the seed). */
   chunkedPartBytes: 5 * 1024 * 1024,
+  /**
+   * OSS 403 for an operation on a bucket the calling app does not own (batchsigneds3download on a Docs
+   * bucket, switch foreignBucketBatch): the OSS gateway's ACM refusal as public clients quote it.
+   */
+  foreignBucketRefusal: {
+    status: 403,
+    body: {
+      developerMessage: 'ACM check failed, user or calling service does not have access to perform this operation',
+      userMessage: '',
+      errorCode: 'ERR-002',
+      'more info': 'http://developer.api.autodesk.com/documentation/v1/errors/err-002',
+    },
+  },
   /** [17] Deprecated direct download GET /oss/v2/buckets/:b/objects/:o → 403 `{"reason": …}` pointing at signeds3download. */
   directDownloadStatus: 403,
 
-  /** [6] 303 from GET jobs/:id: absolute Location, empty body. */
-  jobRedirectAbsolute: true,
-  /** [8] POST downloads answers `data` as a one-element array (OpenAPI CreatedDownload), not the reference page's object. */
-  createdDownloadDataIsObject: false,
+  /** [6] 303 from GET jobs/:id: empty body; relative or absolute Location per SWITCHES.jobLocation. */
   /** [7] downloadFormats per source extension (seed.ts). Unsupported fileType on POST downloads → 400. */
   unsupportedFileTypeStatus: 400,
   /** [7] DM downloads/jobs on ACC projects → 400 JSON:API error (documented only as "not compatible"). */
@@ -116,7 +132,156 @@ export const choices = {
 
   /** [0.7] 429 body and Retry-After for the built-in rate limits (budgets in api/rateLimits.ts). */
   rateLimitBody: { developerMessage: 'Quota limit exceeded.' },
-
-  /** Folder search with a bare 2-legged token → 403 USER_NOT_AUTHENTICATED (observed). */
-  searchNeedsUserContext: true,
 } as const;
+
+/** What a route asks of the token's scopes (see `scopeRules`). */
+export type ScopeNeed = 'read' | 'create' | 'write' | 'search' | 'profile' | 'any';
+
+/**
+ * Scopes per endpoint group: the token must hold every scope of at least one listed set. Strict follows
+ * each endpoint's reference page (POST downloads: data:create; ACC exports: data:write; folder search:
+ * data:read and data:search; userinfo: user-profile:read); lenient is what the emulator accepted before
+ * it was strict (any data:* scope for reads, data:create or data:write for writes, any 3-legged userinfo).
+ */
+export const scopeRules: Record<ScopeNeed, { strict: string[][]; lenient: string[][] }> = {
+  read: { strict: [['data:read']], lenient: [['data:read'], ['data:write'], ['data:create']] },
+  create: { strict: [['data:create']], lenient: [['data:create'], ['data:write']] },
+  write: { strict: [['data:write']], lenient: [['data:write'], ['data:create']] },
+  search: { strict: [['data:read', 'data:search']], lenient: [['data:read']] },
+  profile: { strict: [['user-profile:read']], lenient: [[]] },
+  any: { strict: [[]], lenient: [[]] },
+};
+
+interface FormSwitch<V extends string> {
+  kind: 'form';
+  /** The reference page's form (default) and the OpenAPI file's. */
+  seed: V;
+  spec: V;
+  doc: string;
+}
+interface StrictnessSwitch<V extends string> {
+  kind: 'strictness';
+  /** As strict as APS (default), and the lenient answer. */
+  strict: V;
+  lenient: V;
+  doc: string;
+}
+interface ScenarioSwitch<V extends string> {
+  kind: 'scenario';
+  /** A situation a real account may be in; off by default. */
+  values: readonly V[];
+  default: V;
+  doc: string;
+}
+
+/** Every named switch, its values and its default. */
+export const SWITCHES = {
+  createdDownload: {
+    kind: 'form',
+    seed: 'object',
+    spec: 'array',
+    doc: 'POST projects/:id/downloads 202: `data` as one `jobs` object with root-relative links.self hrefs (reference page, seeds/000), or a one-element array with absolute hrefs (OpenAPI CreatedDownload, whose own example shows the object).',
+  } satisfies FormSwitch<'object' | 'array'>,
+  jobLocation: {
+    kind: 'form',
+    seed: 'relative',
+    spec: 'absolute',
+    doc: 'Location of the 303 from GET jobs/:id once finished: root-relative, as the reference pages write every href, or absolute [6]. Body empty either way.',
+  } satisfies FormSwitch<'relative' | 'absolute'>,
+  scopes: {
+    kind: 'strictness',
+    strict: 'per-endpoint',
+    lenient: 'any-data',
+    doc: 'Token scopes per endpoint (scopeRules): strict as each reference page documents them; a token without them gets the gateway 403 AUTH-010.',
+  } satisfies StrictnessSwitch<'per-endpoint' | 'any-data'>,
+  storageAuthorization: {
+    kind: 'strictness',
+    strict: 'refuse',
+    lenient: 'ignore',
+    doc: 'A signed storage URL request that also carries an Authorization header: refused as S3 refuses it (400 InvalidArgument "Only one auth mechanism allowed"), or served with the header ignored.',
+  } satisfies StrictnessSwitch<'refuse' | 'ignore'>,
+  userContext: {
+    kind: 'strictness',
+    strict: 'required',
+    lenient: 'optional',
+    doc: 'Calls documented as needing a user context (folder search: 403 USER_NOT_AUTHENTICATED; ACC Files exports: 403 ERR_NOT_ALLOWED) refused for a 2-legged token without x-user-id, or answered as the app.',
+  } satisfies StrictnessSwitch<'required' | 'optional'>,
+  rateLimits: {
+    kind: 'strictness',
+    strict: 'aps',
+    lenient: 'off',
+    doc: "APS's published budgets (api/rateLimits.ts: per endpoint for Data Management, 1000 rpm overall for OSS, per app): 429 + Retry-After + {\"developerMessage\":\"Quota limit exceeded.\"}; or no limits. EmulatorOptions.rateLimits may also override single budgets.",
+  } satisfies StrictnessSwitch<'aps' | 'off'>,
+  foreignBucketBatch: {
+    kind: 'strictness',
+    strict: 'refuse',
+    lenient: 'allow',
+    doc: 'POST batchsigneds3download on a bucket the calling app does not own (every Docs bucket, wip.dm.*): 403 as the OSS reference says ("Only the application that owns the bucket can call this operation"), or signed anyway.',
+  } satisfies StrictnessSwitch<'refuse' | 'allow'>,
+  regionalStorage: {
+    kind: 'strictness',
+    strict: 'region-header',
+    lenient: 'any-region',
+    doc: 'OSS calls on an object stored outside the US (EMEA and AUS Docs buckets): found only when the request names its region (x-ads-region header or region query), else 404 "Bucket doesn\'t exist"; or found whatever the request says. UNCONFIRMED [0.6]: strict reads the OSS region parameter as binding.',
+  } satisfies StrictnessSwitch<'region-header' | 'any-region'>,
+  contentsFilters: {
+    kind: 'strictness',
+    strict: 'documented',
+    lenient: 'any-field',
+    doc: 'GET folders/:id/contents filters: only the documented fields (type, id, extension.type, lastModifiedTimeRollup, hidden), any other filter[...] answers 400; or the generic grammar on any attribute (e.g. filter[attributes.displayName]-contains). UNCONFIRMED [13].',
+  } satisfies StrictnessSwitch<'documented' | 'any-field'>,
+  hubWarnings: {
+    kind: 'scenario',
+    values: ['off', 'emea-refused'],
+    default: 'off',
+    doc: "GET hubs when APS's EMEA back-end refuses the app: 200 without the EMEA hubs, and a meta.warnings entry naming EMEA (observed [0.6]).",
+  } satisfies ScenarioSwitch<'off' | 'emea-refused'>,
+} as const;
+
+export type SwitchName = keyof typeof SWITCHES;
+
+type ValuesOf<S> = S extends FormSwitch<infer V> ? V : S extends StrictnessSwitch<infer V> ? V : S extends ScenarioSwitch<infer V> ? V : never;
+type SwitchDefinition = FormSwitch<string> | StrictnessSwitch<string> | ScenarioSwitch<string>;
+
+/** One value per switch. */
+export type Switches = { -readonly [K in SwitchName]: ValuesOf<(typeof SWITCHES)[K]> };
+
+export type Form = 'seed' | 'spec';
+export type Strictness = 'strict' | 'lenient';
+
+function definition(name: SwitchName): SwitchDefinition {
+  return SWITCHES[name] as SwitchDefinition;
+}
+
+export function switchValues(name: SwitchName): readonly string[] {
+  const spec = definition(name);
+  if (spec.kind === 'form') return [spec.seed, spec.spec];
+  if (spec.kind === 'strictness') return [spec.strict, spec.lenient];
+  return spec.values;
+}
+
+/** The switches for a form and a strictness (defaults: seed, strict), with single switches overridden. */
+export function resolveSwitches(form: Form = 'seed', strictness: Strictness = 'strict', overrides: Partial<Switches> = {}): Switches {
+  const resolved = {} as Record<SwitchName, string>;
+  for (const name of Object.keys(SWITCHES) as SwitchName[]) {
+    const spec = definition(name);
+    resolved[name] = spec.kind === 'form' ? spec[form] : spec.kind === 'strictness' ? spec[strictness] : spec.default;
+  }
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!(name in SWITCHES)) throw new Error(`unknown switch ${name}; one of ${Object.keys(SWITCHES).join(', ')}`);
+    if (!switchValues(name as SwitchName).includes(value)) throw new Error(`switch ${name} takes ${switchValues(name as SwitchName).join(' or ')}, not ${value}`);
+    resolved[name as SwitchName] = value;
+  }
+  return resolved as Switches;
+}
+
+/** `name=value` lines for --help and the README. */
+export function describeSwitches(): string[] {
+  return (Object.keys(SWITCHES) as SwitchName[]).map((name) => {
+    const spec = definition(name);
+    const values =
+      spec.kind === 'form' ? `${spec.seed} (seed form, default) | ${spec.spec} (spec form)` : spec.kind === 'strictness' ? `${spec.strict} (strict, default) | ${spec.lenient} (lenient)` : spec.values.map((v) => (v === spec.default ? `${v} (default)` : v)).join(' | ');
+    return `${name}=${values}`;
+  });
+}

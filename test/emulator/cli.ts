@@ -1,12 +1,18 @@
 /**
  * npm run emulator -- --port 8787 [--host 127.0.0.1] [--storage-port N] [--latency MS] [--jitter MS] [--faults FILE]
- *                     [--token-ttl SECONDS] [--rate-limits] [--hub-warnings] [--verbose]
+ *                     [--token-ttl SECONDS] [--form seed|spec] [--lenient] [--switch NAME=VALUE]...
+ *                     [--rate-limits | --no-rate-limits] [--hub-warnings] [--verbose]
  * Prints base url, storage url, client id and client secret (one per line), then serves until SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
+import { describeSwitches, resolveSwitches, SWITCHES, type Switches } from './choices';
 import { startEmulator, type EmulatorOptions, type FaultSpec } from './index';
 
-const USAGE = 'usage: cli.js [--host 127.0.0.1] [--port N] [--storage-port N] [--latency MS] [--jitter MS] [--faults FILE] [--token-ttl S] [--rate-limits] [--hub-warnings] [--verbose]';
+const USAGE = [
+  'usage: cli.js [--host 127.0.0.1] [--port N] [--storage-port N] [--latency MS] [--jitter MS] [--faults FILE] [--token-ttl S]',
+  '              [--form seed|spec] [--lenient] [--switch NAME=VALUE]... [--rate-limits | --no-rate-limits] [--hub-warnings] [--verbose]',
+].join('\n');
+const SWITCH_HELP = ['switches (test/emulator/choices.ts):', ...describeSwitches().map((line) => `  ${line}`)].join('\n');
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -32,6 +38,29 @@ function parseArgs(argv: string[]): EmulatorOptions & { verbose: boolean } {
       case '--jitter': options.jitterMs = number(name, value()); break;
       case '--token-ttl': options.tokenTtlSeconds = number(name, value()); break;
       case '--rate-limits': options.rateLimits = true; break;
+      case '--no-rate-limits': options.rateLimits = false; break;
+      case '--form': {
+        const form = value();
+        if (form !== 'seed' && form !== 'spec') fail('--form takes seed or spec');
+        options.form = form;
+        break;
+      }
+      case '--lenient': options.strictness = 'lenient'; break;
+      case '--strict': options.strictness = 'strict'; break;
+      case '--switch': {
+        const text = value() ?? '';
+        const eq = text.indexOf('=');
+        const name = text.slice(0, eq);
+        if (eq < 0 || !(name in SWITCHES)) fail(`--switch takes NAME=VALUE with NAME one of ${Object.keys(SWITCHES).join(', ')}`);
+        const switches = { ...options.switches, [name]: text.slice(eq + 1) } as Partial<Switches>;
+        try {
+          resolveSwitches(undefined, undefined, switches);
+        } catch (error) {
+          fail((error as Error).message);
+        }
+        options.switches = switches;
+        break;
+      }
       case '--hub-warnings': options.hubWarnings = true; break;
       case '--verbose': options.verbose = true; break;
       case '--faults': {
@@ -47,7 +76,7 @@ function parseArgs(argv: string[]): EmulatorOptions & { verbose: boolean } {
         break;
       }
       case '--help': case '-h':
-        process.stdout.write(`${USAGE}\n`);
+        process.stdout.write(`${USAGE}\n${SWITCH_HELP}\n`);
         process.exit(0);
         break;
       default:

@@ -5,6 +5,7 @@ import type { AddedFile, AddedObject, AddFileSpec, AddObjectSpec, IssueTokenSpec
 import type { ApiContext, ResolvedOptions } from './api/context';
 import type { ControlDeps } from './api/controlRoutes';
 import { APS_RATE_LIMITS, RateLimiter } from './api/rateLimits';
+import { resolveSwitches, type Switches } from './choices';
 import { apiHandler } from './api/server';
 import { TokenStore } from './auth/tokens';
 import { Clock } from './clock';
@@ -24,6 +25,13 @@ function steps(given: JobSteps | undefined): Required<JobSteps> {
   return { queuedPolls: 1, processingPolls: 1, queuedMs: 0, processingMs: 0, ...given };
 }
 
+function switchesOf(options: EmulatorOptions): Switches {
+  const shorthands: Partial<Switches> = {};
+  if (options.rateLimits !== undefined) shorthands.rateLimits = options.rateLimits === false ? 'off' : 'aps';
+  if (options.hubWarnings !== undefined) shorthands.hubWarnings = options.hubWarnings ? 'emea-refused' : 'off';
+  return resolveSwitches(options.form, options.strictness, { ...shorthands, ...options.switches });
+}
+
 function resolve(options: EmulatorOptions): ResolvedOptions {
   return {
     latencyMs: options.latencyMs ?? 0,
@@ -35,7 +43,7 @@ function resolve(options: EmulatorOptions): ResolvedOptions {
     accExportUrlSeconds: options.accExportUrlSeconds ?? 3600,
     jobSteps: steps(options.jobSteps),
     exportSteps: steps(options.exportSteps),
-    hubWarnings: options.hubWarnings ?? false,
+    switches: switchesOf(options),
   };
 }
 
@@ -85,9 +93,10 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
   const resolved = resolve(options);
   const tokens = new TokenStore(now, () => baseUrl);
   const jobs = new Jobs(store, now, resolved.jobSteps, resolved.exportSteps);
-  const rateLimiter = options.rateLimits
-    ? new RateLimiter({ ...APS_RATE_LIMITS, ...(typeof options.rateLimits === 'object' ? options.rateLimits : {}) } as Record<string, number>, now)
-    : undefined;
+  const rateLimiter =
+    resolved.switches.rateLimits === 'aps'
+      ? new RateLimiter({ ...APS_RATE_LIMITS, ...(typeof options.rateLimits === 'object' ? options.rateLimits : {}) } as Record<string, number>, now)
+      : undefined;
 
   const ctx: ApiContext = {
     base: () => baseUrl,
@@ -181,7 +190,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     expireTokens: () => tokens.expireAllAccess(),
     addObject: (spec) => addObject(spec as AddObjectSpec),
     replaceObject,
-    describe: () => ({ baseUrl, storageUrl, clientId: seed.credentials.clientId, ids: seed.ids, sizes: seed.sizes, now: now() }),
+    describe: () => ({ baseUrl, storageUrl, clientId: seed.credentials.clientId, ids: seed.ids, sizes: seed.sizes, now: now(), switches: resolved.switches }),
   };
 
   const apiServer = createServer({ keepAliveTimeout: 5_000 }, apiHandler(ctx, control));
@@ -206,6 +215,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     faults,
     requests,
     seed,
+    switches: resolved.switches,
     clock,
     expireTokens: () => tokens.expireAllAccess(),
     issueToken: (spec: IssueTokenSpec) =>

@@ -11,9 +11,12 @@ import type { FaultController } from './faults/spec';
 import type { RequestLog } from './requestLog';
 import type { Seed } from './seed';
 import type { EmulatorOptions } from './options';
+import type { Switches } from './choices';
 import { createEmulator } from './emulator';
 
 export type { EmulatorOptions, JobSteps, RateLimitBudgets } from './options';
+export type { Form, Strictness, SwitchName, Switches } from './choices';
+export { SWITCHES, resolveSwitches } from './choices';
 export type { FaultSpec, FaultKind, FaultOrigin, ActiveFault, FaultController } from './faults/spec';
 export type { RecordedRequest, RequestFilter, RequestLog } from './requestLog';
 export type { Seed, SeedIds, SeedUser, SeedApp, SeedHub, SeedProject, SeedFolder, SeedItem, SeedVersion, SeedStorageObject, SizeName, HostileName } from './seed';
@@ -85,6 +88,8 @@ export interface RunningEmulator {
   requests: RequestLog;
   /** The fixture (the same object as `seed` from seed.ts). */
   seed: Seed;
+  /** The switches this emulator runs with (choices.ts SWITCHES). */
+  readonly switches: Readonly<Switches>;
   clock: EmulatorClock;
   /** Expire every access token issued so far (refresh tokens stay valid). */
   expireTokens(): void;

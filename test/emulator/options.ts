@@ -1,3 +1,4 @@
+import type { Form, Strictness, Switches } from './choices';
 import type { FaultSpec } from './faults/spec';
 
 /**
@@ -42,12 +43,18 @@ export interface EmulatorOptions {
   exportSteps?: JobSteps;
   /** Faults active from the start. */
   faults?: FaultSpec[];
+  /** Where the reference pages and the OpenAPI files disagree: answer in the seed's form (default) or the spec's. */
+  form?: Form;
+  /** As strict as APS (default), or lenient where choices.ts SWITCHES says how. */
+  strictness?: Strictness;
+  /** Single switches (choices.ts SWITCHES), over what `form` and `strictness` pick. */
+  switches?: Partial<Switches>;
   /**
-   * APS rate limits. Off by default (tests and benchmarks would trip them); true = APS's published
-   * per-endpoint budgets (api-reference §0.7); an object overrides single budgets and turns them on.
+   * Shorthand for the rateLimits switch: true = APS's published per-endpoint budgets (api/rateLimits.ts),
+   * false = none; an object overrides single budgets and turns them on. Default: the switch (on when strict).
    */
   rateLimits?: boolean | RateLimitBudgets;
-  /** Add APS's "regional back-end refused" warning to GET hubs (meta.warnings). */
+  /** Shorthand for switches.hubWarnings = 'emea-refused': GET hubs without the EMEA hubs, and a warning. */
   hubWarnings?: boolean;
   /** Seed for fault probabilities and jitter (default 1). */
   randomSeed?: number;

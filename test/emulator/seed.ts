@@ -8,6 +8,8 @@
 import { createHash } from 'node:crypto';
 
 export type HubKind = 'personal' | 'bim360' | 'acc';
+/** Where a hub's data lives (APS lists US, EMEA, AUS, CAN, DEU, IND, JPN, GBR; the seed uses three). */
+export type HubRegion = 'US' | 'EMEA' | 'AUS';
 export type ProjectType = 'BIM360' | 'ACC';
 /**
  * admin: everything; member: everything except folders restricted to others; limited: only folders
@@ -42,7 +44,7 @@ export interface SeedHub {
   id: string;
   name: string;
   kind: HubKind;
-  region: 'US' | 'EMEA';
+  region: HubRegion;
   /** Users who see the hub; 2-legged tokens see account hubs (bim360/acc) only. */
   memberUserIds: string[];
 }
@@ -135,6 +137,11 @@ export interface SeedIds {
   bim360ArchiveProject: string;
   accProject: string;
   accSecondProject: string;
+  /** A BIM 360 account in EMEA and an ACC account in AUS: their files live in regional buckets. */
+  emeaHub: string;
+  ausHub: string;
+  emeaProject: string;
+  ausProject: string;
   folders: {
     personalRoot: string;
     bim360Root: string;
@@ -156,6 +163,8 @@ export interface SeedIds {
     accRoot: string;
     accProjectFiles: string;
     accPlans: string;
+    emeaProjectFiles: string;
+    ausProjectFiles: string;
   };
   items: {
     houseDesign: string;
@@ -181,12 +190,18 @@ export interface SeedIds {
     accNotesTxt: string;
     /** An ACC DWG still being processed: ACC exports skip it (partialSuccess); signeds3download says 'chunked'. */
     accUnprocessedDwg: string;
+    /** In the EMEA project (bucket wip.dm.emea.2) and the AUS project (wip.dm.aus.2). */
+    emeaModelRvt: string;
+    ausDrawingDwg: string;
     /** Transfer-size items, keyed like `seed.ids.objects`. */
     sizes: Record<SizeName, string>;
     hostile: Record<HostileName, string>;
   };
   /** `bucketKey/objectKey` keys into `seed.objects` for the transfer-size objects. */
   objects: Record<SizeName, string>;
+  /** A bucket the demo app owns (OSS only, no Docs item points at it), and two objects in it. */
+  appBucket: string;
+  appObjects: { readme: string; model: string };
 }
 
 export type SizeName =
@@ -213,13 +228,31 @@ export interface Seed {
   items: SeedItem[];
   /** Keyed by `bucketKey/objectKey`. */
   objects: Record<string, SeedStorageObject>;
+  /** Buckets an app created (bucketKey → owner client id); Docs buckets (wip.dm.*) belong to no app of the seed. */
+  bucketOwners: Record<string, string>;
   ids: SeedIds;
   /** Sizes in bytes of the transfer-size objects. */
   sizes: Record<SizeName, number>;
 }
 
 const MiB = 1024 * 1024;
+const DEMO_CLIENT_ID = 'emuDemoClientId0000000000000000A';
 export const BUCKET = 'wip.dm.prod';
+
+/**
+ * Docs storage per hub region: the bucket and the URN environment tag. US and EMEA as observed
+ * (aps-api.md §0.1: wip.dm.prod / wipprod, wip.dm.emea.2 / wipemea); AUS by analogy (a choice).
+ */
+export const REGIONAL_DOCS: Record<HubRegion, { bucket: string; env: string }> = {
+  US: { bucket: BUCKET, env: 'wipprod' },
+  EMEA: { bucket: 'wip.dm.emea.2', env: 'wipemea' },
+  AUS: { bucket: 'wip.dm.aus.2', env: 'wipaus' },
+};
+
+/** The region whose Docs bucket this is; undefined for buckets that are not Docs storage (app buckets). */
+export function regionOfDocsBucket(bucketKey: string): HubRegion | undefined {
+  return (Object.keys(REGIONAL_DOCS) as HubRegion[]).find((region) => REGIONAL_DOCS[region].bucket === bucketKey);
+}
 const BASE_TIME = Date.parse('2024-03-04T09:00:00.000Z');
 
 function digest(label: string): Buffer {
@@ -275,30 +308,37 @@ class SeedBuilder {
   readonly items: SeedItem[] = [];
   readonly objects: Record<string, SeedStorageObject> = {};
   private minute = 0;
+  /** Where the folders, items and objects built next live. */
+  region: HubRegion = 'US';
+
+  private get env(): string {
+    return REGIONAL_DOCS[this.region].env;
+  }
 
   folder(projectId: string, parentId: string | null, name: string, extra: Partial<SeedFolder> = {}): string {
-    const id = `urn:adsk.wipprod:fs.folder:co.${shortId(`folder:${projectId}:${parentId}:${name}`)}`;
+    const id = `urn:adsk.${this.env}:fs.folder:co.${shortId(`folder:${projectId}:${parentId}:${name}`)}`;
     this.folders.push({ id, projectId, parentId, name, folderType: 'normal', hidden: false, createTime: time(this.minute++), ...extra });
     return id;
   }
 
   object(label: string, size: number, ext: string, chunked = false): string {
     const objectKey = `${uuid(`object:${label}`)}.${ext}`;
-    const key = `${BUCKET}/${objectKey}`;
-    this.objects[key] = { bucketKey: BUCKET, objectKey, size, seed: seedNumber(`bytes:${label}`), contentType: 'application/octet-stream', ...(chunked ? { chunked } : {}) };
+    const bucketKey = REGIONAL_DOCS[this.region].bucket;
+    const key = `${bucketKey}/${objectKey}`;
+    this.objects[key] = { bucketKey, objectKey, size, seed: seedNumber(`bytes:${label}`), contentType: 'application/octet-stream', ...(chunked ? { chunked } : {}) };
     return key;
   }
 
   /** A file item with `sizes.length` versions (oldest first). */
   file(projectId: string, folderId: string, name: string, sizes: number[], userId: string, extra: { hidden?: boolean; chunked?: boolean; names?: string[] } = {}): string {
     const lineage = shortId(`item:${projectId}:${folderId}:${name}`);
-    const id = `urn:adsk.wipprod:dm.lineage:${lineage}`;
+    const id = `urn:adsk.${this.env}:dm.lineage:${lineage}`;
     const versions = sizes.map((size, index): SeedVersion => {
       const versionName = extra.names?.[index] ?? name;
       const ext = extensionOf(versionName);
       const number = index + 1;
       return {
-        id: `urn:adsk.wipprod:fs.file:vf.${lineage}?version=${number}`,
+        id: `urn:adsk.${this.env}:fs.file:vf.${lineage}?version=${number}`,
         itemId: id,
         versionNumber: number,
         name: versionName,
@@ -318,9 +358,9 @@ class SeedBuilder {
   /** A sheet Document (no storage) extracted from `sourceVersionId`, shown in Plans. */
   sheet(projectId: string, folderId: string, title: string, source: { versionId: string; fileType: 'pdf' | 'dwg' | 'rvt' }, order: number, userId: string, versionCount = 1): string {
     const lineage = shortId(`sheet:${projectId}:${title}`);
-    const id = `urn:adsk.wipprod:dm.lineage:${lineage}`;
+    const id = `urn:adsk.${this.env}:dm.lineage:${lineage}`;
     const versions = Array.from({ length: versionCount }, (_, index): SeedVersion => ({
-      id: `urn:adsk.wipprod:fs.file:vf.${lineage}?version=${index + 1}`,
+      id: `urn:adsk.${this.env}:fs.file:vf.${lineage}?version=${index + 1}`,
       itemId: id,
       versionNumber: index + 1,
       name: title,
@@ -352,10 +392,14 @@ function buildSeed(): Seed {
   const personalHub = `a.${Buffer.from('personal:emulator-dana').toString('base64url')}`;
   const bim360Hub = `b.${uuid('hub:bim360')}`;
   const accHub = `b.${uuid('hub:acc')}`;
+  const emeaHub = `b.${uuid('hub:emea')}`;
+  const ausHub = `b.${uuid('hub:aus')}`;
   const hubs: SeedHub[] = [
     { id: personalHub, name: "Dana's Hub", kind: 'personal', region: 'US', memberUserIds: [demo] },
     { id: bim360Hub, name: 'Emulator BIM 360 Account', kind: 'bim360', region: 'US', memberUserIds: [demo, admin, limited] },
     { id: accHub, name: 'Emulator ACC Account', kind: 'acc', region: 'US', memberUserIds: [demo, admin] },
+    { id: emeaHub, name: 'Emulator EMEA Account', kind: 'bim360', region: 'EMEA', memberUserIds: [demo, admin] },
+    { id: ausHub, name: 'Emulator AUS Account', kind: 'acc', region: 'AUS', memberUserIds: [demo, admin] },
   ];
 
   const personalProject = `a.${Buffer.from('personal:emulator-dana#D20240304').toString('base64url')}`;
@@ -364,6 +408,8 @@ function buildSeed(): Seed {
   const bim360ArchiveProject = `b.${uuid('project:bim360:archive')}`;
   const accProject = `b.${uuid('project:acc:hospital')}`;
   const accSecondProject = `b.${uuid('project:acc:bridge')}`;
+  const emeaProject = `b.${uuid('project:emea:berlin')}`;
+  const ausProject = `b.${uuid('project:aus:sydney')}`;
 
   const b = new SeedBuilder();
 
@@ -483,6 +529,27 @@ function buildSeed(): Seed {
   b.file(accSecondProject, accBridgeFiles, 'Bridge.dwg', [222_222], demo);
   b.file(accSecondProject, accBridgePlans, 'Bridge Sheets.pdf', [123_456], demo);
 
+  // Regional accounts: their folders, items and objects carry the region's environment tag and bucket.
+  b.region = 'EMEA';
+  const emeaRoot = b.folder(emeaProject, null, 'root');
+  const emeaProjectFiles = b.folder(emeaProject, emeaRoot, 'Project Files');
+  const emeaPlans = b.folder(emeaProject, emeaRoot, 'Plans', { folderType: 'plan' });
+  const emeaModelRvt = b.file(emeaProject, emeaProjectFiles, 'Berlin Office.rvt', [1 * MiB + 77, 1 * MiB + 177], demo);
+  b.file(emeaProject, emeaPlans, 'Berlin Sheets.pdf', [210_000], admin);
+  b.region = 'AUS';
+  const ausRoot = b.folder(ausProject, null, 'root');
+  const ausProjectFiles = b.folder(ausProject, ausRoot, 'Project Files');
+  const ausPlans = b.folder(ausProject, ausRoot, 'Plans', { folderType: 'plan' });
+  const ausDrawingDwg = b.file(ausProject, ausProjectFiles, 'Sydney Depot.dwg', [400_009, 410_011], demo);
+  b.file(ausProject, ausPlans, 'Depot Sheets.pdf', [160_000], demo);
+  b.region = 'US';
+
+  // A bucket of the demo app's own (created through OSS, not Docs).
+  const appBucket = 'aps-explorer-emulator-demo-app';
+  const appObjects = { readme: `${appBucket}/readme.txt`, model: `${appBucket}/models/bracket.f3d` };
+  b.objects[appObjects.readme] = { bucketKey: appBucket, objectKey: 'readme.txt', size: 1_234, seed: seedNumber('bytes:app:readme'), contentType: 'text/plain' };
+  b.objects[appObjects.model] = { bucketKey: appBucket, objectKey: 'models/bracket.f3d', size: 300_007, seed: seedNumber('bytes:app:model'), contentType: 'application/octet-stream' };
+
   const projects: SeedProject[] = [
     { id: personalProject, hubId: personalHub, name: 'Demo Project', rootFolderId: personalRoot, topFolderIds: [personalRoot], members: { [demo]: 'admin' } },
     {
@@ -505,30 +572,42 @@ function buildSeed(): Seed {
       id: accSecondProject, hubId: accHub, name: 'Bridge', projectType: 'ACC', rootFolderId: accBridgeRoot, topFolderIds: [accBridgeFiles, accBridgePlans],
       members: { [demo]: 'member', [admin]: 'admin' },
     },
+    {
+      id: emeaProject, hubId: emeaHub, name: 'Berlin Office', projectType: 'BIM360', rootFolderId: emeaRoot, topFolderIds: [emeaProjectFiles, emeaPlans],
+      members: { [demo]: 'member', [admin]: 'admin' },
+    },
+    {
+      id: ausProject, hubId: ausHub, name: 'Sydney Depot', projectType: 'ACC', rootFolderId: ausRoot, topFolderIds: [ausProjectFiles, ausPlans],
+      members: { [demo]: 'member', [admin]: 'admin' },
+    },
   ];
 
   const ids: SeedIds = {
     users: { demo, admin, limited },
     personalHub, bim360Hub, accHub,
     personalProject, bim360Project, forbiddenProject, bim360ArchiveProject, accProject, accSecondProject,
+    emeaHub, ausHub, emeaProject, ausProject,
     folders: {
       personalRoot, bim360Root, bim360ProjectFiles: projectFiles, bim360Plans: plans,
       level1, level2, level3, level4, bigFolder, hostileNames, transferSizes, confidential, deletedFolder,
-      accRoot, accProjectFiles, accPlans,
+      accRoot, accProjectFiles, accPlans, emeaProjectFiles, ausProjectFiles,
     },
     items: {
       houseDesign, towerRvt, siteDwg, coordinationNwd, structureIfc, bracketF3d, specsPdf, notesTxt, logoPng, deletedDwg,
       plansPdf, sheetA101, sheetA102, dwgSheetS201, levelFourNote, chunkedUpload,
       accPlansPdf, accSheetA101, accModelRvt, accDrawingDwg, accNotesTxt, accUnprocessedDwg,
+      emeaModelRvt, ausDrawingDwg,
       sizes: sizeItems, hostile,
     },
     objects: sizeObjects,
+    appBucket,
+    appObjects,
   };
 
   return {
     credentials: {
       name: 'APS Explorer demo app',
-      clientId: 'emuDemoClientId0000000000000000A',
+      clientId: DEMO_CLIENT_ID,
       clientSecret: 'emuDemoClientSecret0000000000000',
       callbackUrls: [
         'http://127.0.0.1:*/callback',
@@ -543,7 +622,7 @@ function buildSeed(): Seed {
       clientId: 'emuPublicClientId000000000000000',
       callbackUrls: ['http://127.0.0.1:*/callback', 'http://localhost:*/callback', 'vscode://aps-explorer.aps-explorer/callback'],
     },
-    users, hubs, projects, folders: b.folders, items: b.items, objects: b.objects, ids, sizes,
+    users, hubs, projects, folders: b.folders, items: b.items, objects: b.objects, bucketOwners: { [appBucket]: DEMO_CLIENT_ID }, ids, sizes,
   };
 }
 

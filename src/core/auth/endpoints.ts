@@ -1,7 +1,13 @@
 // Where the OAuth and API endpoints live: APS production, or an explicit base URL (e.g. the emulator).
 
-/** Hub regions APS reports; the API host is the same for all of them (routing is by id). */
-export type ApsRegion = 'US' | 'EMEA' | 'APAC' | 'AUS' | 'CAN' | 'DEU' | 'IND' | 'JPN' | 'GBR';
+/** The data regions APS lists today; the API host is the same for all of them (routing is by id). */
+export const APS_REGIONS = ['US', 'EMEA', 'AUS', 'CAN', 'DEU', 'IND', 'JPN', 'GBR'] as const;
+
+export type ApsRegion = (typeof APS_REGIONS)[number];
+
+export function isApsRegion(value: string): value is ApsRegion {
+  return (APS_REGIONS as readonly string[]).includes(value);
+}
 
 export const APS_BASE_URL = 'https://developer.api.autodesk.com';
 export const APS_USERINFO_URL = 'https://api.userprofile.autodesk.com/userinfo';

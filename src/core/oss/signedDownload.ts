@@ -1,5 +1,6 @@
 // OSS signeds3download (aps-api.md §4.1) and its batch form.
-import { ApsError } from '../http/apsError';
+import { isApsRegion, type ApsRegion } from '../auth/endpoints';
+import { ApsError, isApsError } from '../http/apsError';
 import { expectJson, type HttpClient } from '../http/httpClient';
 import type { StorageLocation } from '../dm/ids';
 
@@ -28,6 +29,8 @@ export interface SignedDownloadOptions {
   signal?: AbortSignal;
 }
 
+export type BatchOptions = Omit<SignedDownloadOptions, 'responseContentType' | 'responseContentDisposition' | 'useCdn'>;
+
 export interface BatchEntry {
   objectKey: string;
   responseContentType?: string;
@@ -53,6 +56,27 @@ interface RawSignedDownload {
 }
 
 const OSS = '/oss/v2/buckets';
+/** Objects signed at once when a batch is not possible. */
+const SIGNED_AT_ONCE = 4;
+
+/** Docs (Data Management) storage: `wip.dm.prod` in the US, `wip.dm.<region>[.<n>]` elsewhere (e.g. wip.dm.emea.2). */
+const DOCS_BUCKET = /^wip\.dm\.([a-z]+)(?:\.\d+)?$/;
+
+function isDocsBucket(bucketKey: string): boolean {
+  return DOCS_BUCKET.test(bucketKey);
+}
+
+/**
+ * The region an object's bucket lives in, when its key says so: Docs buckets carry it (`wip.dm.emea.2` is
+ * EMEA, `wip.dm.prod` the US). Undefined for an app's own buckets, whose region only the app knows.
+ */
+export function regionOfBucket(bucketKey: string): ApsRegion | undefined {
+  const tag = DOCS_BUCKET.exec(bucketKey)?.[1];
+  if (tag === undefined) return undefined;
+  if (tag === 'prod') return 'US';
+  const region = tag.toUpperCase();
+  return isApsRegion(region) ? region : undefined;
+}
 
 export class OssClient {
   constructor(private readonly http: HttpClient, private readonly region?: string) {}
@@ -75,8 +99,46 @@ export class OssClient {
     return toSignedDownload(expectJson<RawSignedDownload>(response), requestedAt, options.minutesExpiration, `${location.bucketKey}/${location.objectKey}`);
   }
 
-  /** Signs several objects of one bucket at once (a side-effect-free POST, so it may be retried). */
-  async batchSignedDownload(bucketKey: string, entries: readonly BatchEntry[], options: Omit<SignedDownloadOptions, 'responseContentType' | 'responseContentDisposition' | 'useCdn'> = {}): Promise<BatchResult[]> {
+  /**
+   * Signs several objects of one bucket: in one batch where the app owns the bucket, one by one elsewhere.
+   * OSS signs batches only for the bucket's owner (403 for anyone else), and Docs buckets (wip.dm.*) belong
+   * to Autodesk's Docs service, so those are never batched.
+   */
+  async batchSignedDownload(bucketKey: string, entries: readonly BatchEntry[], options: BatchOptions = {}): Promise<BatchResult[]> {
+    if (isDocsBucket(bucketKey)) return this.signOneByOne(bucketKey, entries, options);
+    try {
+      return await this.signBatch(bucketKey, entries, options);
+    } catch (error) {
+      if (!(isApsError(error) && error.status === 403)) throw error;
+      return this.signOneByOne(bucketKey, entries, options);
+    }
+  }
+
+  private async signOneByOne(bucketKey: string, entries: readonly BatchEntry[], options: BatchOptions): Promise<BatchResult[]> {
+    const results: BatchResult[] = new Array(entries.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const index = next++;
+        const entry = entries[index];
+        try {
+          const download = await this.signedDownload(
+            { bucketKey, objectKey: entry.objectKey },
+            { ...options, responseContentType: entry.responseContentType, responseContentDisposition: entry.responseContentDisposition },
+          );
+          results[index] = { objectKey: entry.objectKey, download };
+        } catch (error) {
+          if (!isApsError(error) || error.status === undefined || error.status === 401 || error.status === 429 || error.status >= 500) throw error;
+          results[index] = { objectKey: entry.objectKey, error: error.detail ?? error.userMessage };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SIGNED_AT_ONCE, entries.length) }, worker));
+    return results;
+  }
+
+  /** One POST batchsigneds3download (side-effect free, so it may be retried). */
+  private async signBatch(bucketKey: string, entries: readonly BatchEntry[], options: BatchOptions): Promise<BatchResult[]> {
     const requestedAt = Date.now();
     const response = await this.http.request({
       method: 'POST',
@@ -105,10 +167,12 @@ export class OssClient {
     });
   }
 
-  // Docs buckets (wip.dm.*) are located by their key; the region header is for the app's own buckets.
+  // Objects outside the US are found only where the request names their region: a Docs bucket's key says
+  // which; for the app's own buckets it is the configured region.
   private regionHeader(bucketKey: string): Record<string, string> {
-    if (!this.region || this.region === 'US' || bucketKey.startsWith('wip.dm.')) return {};
-    return { 'x-ads-region': this.region };
+    const region = isDocsBucket(bucketKey) ? regionOfBucket(bucketKey) : this.region;
+    if (!region || region === 'US') return {};
+    return { 'x-ads-region': region };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { TokenStore } from '../auth/tokens';
+import type { Switches } from '../choices';
 import type { JobSteps } from '../options';
 import type { DataModel } from '../model/dataModel';
 import type { Seed, SeedApp } from '../seed';
@@ -17,7 +18,7 @@ export interface ResolvedOptions {
   accExportUrlSeconds: number;
   jobSteps: Required<JobSteps>;
   exportSteps: Required<JobSteps>;
-  hubWarnings: boolean;
+  switches: Switches;
 }
 
 /** Everything API handlers share. */

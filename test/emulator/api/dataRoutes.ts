@@ -1,4 +1,3 @@
-import { choices } from '../choices';
 import type { Exchange } from '../http/exchange';
 import type { Actor } from '../model/dataModel';
 import { folderResource, itemResource, versionResource } from '../model/resources';
@@ -11,6 +10,9 @@ import type { ApiRoute } from './route';
 import { principalOf } from './route';
 
 type Json = Record<string, unknown>;
+
+/** The filters the folder-contents reference documents (aps-api.md §3.2, plus filter[hidden] from §0.4). */
+const DOCUMENTED_CONTENTS_FILTERS = ['type', 'id', 'extension.type', 'lastModifiedTimeRollup', 'hidden'];
 
 function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -98,6 +100,10 @@ export const dataRoutes: ApiRoute[] = [
       const includeHidden = exchange.query.get('includeHidden') === 'true' || exchange.query.has('filter[hidden]');
       let entries = folderContents(ctx, actor, folder, includeHidden);
       const filters = readFilters(exchange);
+      const undocumented = filters.find((clause) => !DOCUMENTED_CONTENTS_FILTERS.includes(clause.field));
+      if (undocumented && ctx.options.switches.contentsFilters === 'documented') {
+        return sendDataError(exchange, 400, `The filter field ${undocumented.field} is not supported on folder contents.`);
+      }
       if (filters.length > 0) {
         const resources = applyFilters(entries.map((entry) => resourceOf(ctx, entry)), filters);
         const kept = new Set(resources.map((resource) => resource.id));
@@ -110,10 +116,10 @@ export const dataRoutes: ApiRoute[] = [
     },
   },
   {
-    method: 'GET', pattern: '/data/v1/projects/:projectId/folders/:folderId/search', name: 'data.folderSearch', scope: 'read',
+    method: 'GET', pattern: '/data/v1/projects/:projectId/folders/:folderId/search', name: 'data.folderSearch', scope: 'search',
     handle(exchange, params, ctx, principal) {
       const { actor } = principalOf(principal);
-      if (choices.searchNeedsUserContext && !actor.userId) {
+      if (ctx.options.switches.userContext === 'required' && !actor.userId) {
         return sendDataError(exchange, 403, 'The user could not be authenticated.', 'USER_NOT_AUTHENTICATED');
       }
       const project = dataProject(exchange, ctx, actor, params.projectId);

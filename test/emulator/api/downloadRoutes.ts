@@ -5,8 +5,8 @@ import type { ConversionJob } from '../model/jobs';
 import { href, storageMetaHref } from '../model/resources';
 import type { SeedProject } from '../seed';
 import type { ApiContext } from './context';
-import { mediaType, readJson, sendDataError, sendEmpty } from './http';
-import { readFilters, sendDocument } from './jsonapi';
+import { mediaType, readJson, sendDataError, sendEmpty, sendJsonApi } from './http';
+import { JSONAPI, readFilters, sendDocument } from './jsonapi';
 import { findProject, findVersion } from './lookups';
 import type { ApiRoute } from './route';
 import { principalOf } from './route';
@@ -24,8 +24,13 @@ function jobStatus(job: ConversionJob): 'queued' | 'processing' | 'finished' | '
   return job.failed ? 'failed' : 'finished';
 }
 
-function jobResource(ctx: ApiContext, job: ConversionJob): Json {
-  return { type: choices.jobResourceType, id: job.id, attributes: { status: jobStatus(job) }, links: { self: href(`${projectHref(ctx, job.projectId)}/jobs/${job.id}`) } };
+/** The job's own path; `absolute` prefixes the emulator's base URL (the reference page's 202 shows it root-relative). */
+function jobHref(ctx: ApiContext, job: ConversionJob, absolute = true): string {
+  return `${absolute ? ctx.base() : ''}/data/v1/projects/${enc(job.projectId)}/jobs/${job.id}`;
+}
+
+function jobResource(ctx: ApiContext, job: ConversionJob, absolute = true): Json {
+  return { type: choices.jobResourceType, id: job.id, attributes: { status: jobStatus(job) }, links: { self: href(jobHref(ctx, job, absolute)) } };
 }
 
 function downloadResource(ctx: ApiContext, project: SeedProject, job: ConversionJob): Json {
@@ -77,7 +82,7 @@ export const downloadRoutes: ApiRoute[] = [
     },
   },
   {
-    method: 'POST', pattern: '/data/v1/projects/:projectId/downloads', name: 'data.createDownload', scope: 'write',
+    method: 'POST', pattern: '/data/v1/projects/:projectId/downloads', name: 'data.createDownload', scope: 'create',
     async handle(exchange, params, ctx, principal) {
       const { actor } = principalOf(principal);
       const project = findProject(exchange, ctx, actor, params.projectId, true);
@@ -107,9 +112,10 @@ export const downloadRoutes: ApiRoute[] = [
         failed: fault !== undefined && fault.stuck !== true,
         stuck: fault?.stuck === true,
       });
-      const resource = jobResource(ctx, job);
-      const self = `${projectHref(ctx, project.id)}/jobs/${job.id}`;
-      sendDocument(exchange, ctx, choices.createdDownloadDataIsObject ? resource : [resource], { status: 202, links: { self: href(self) } });
+      // Seed form (seeds/000): one object, hrefs root-relative; spec form (OpenAPI CreatedDownload): an array.
+      const seedForm = ctx.options.switches.createdDownload === 'object';
+      const resource = jobResource(ctx, job, !seedForm);
+      sendJsonApi(exchange, 202, { jsonapi: JSONAPI, links: { self: href(jobHref(ctx, job, !seedForm)) }, data: seedForm ? resource : [resource] });
     },
   },
   {
@@ -122,10 +128,11 @@ export const downloadRoutes: ApiRoute[] = [
       if (!job || job.projectId !== project.id) return sendDataError(exchange, 404, `The job ${params.jobId} was not found.`);
       ctx.jobs.pollConversion(job);
       if (jobStatus(job) === 'finished') {
-        const location = `${choices.jobRedirectAbsolute ? projectHref(ctx, project.id) : `/data/v1/projects/${enc(project.id)}`}/downloads/${job.id}`;
+        const path = `/data/v1/projects/${enc(project.id)}/downloads/${job.id}`;
+        const location = ctx.options.switches.jobLocation === 'absolute' ? `${ctx.base()}${path}` : path;
         return sendEmpty(exchange, 303, { location });
       }
-      sendDocument(exchange, ctx, jobResource(ctx, job), { links: { self: href(`${projectHref(ctx, project.id)}/jobs/${job.id}`) } });
+      sendDocument(exchange, ctx, jobResource(ctx, job), { links: { self: href(jobHref(ctx, job)) } });
     },
   },
   {

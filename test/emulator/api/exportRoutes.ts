@@ -185,7 +185,9 @@ export const exportRoutes: ApiRoute[] = [
     method: 'POST', pattern: '/construction/files/v1/projects/:projectId/exports', name: 'acc.createExport', scope: 'write',
     async handle(exchange, params, ctx, principal) {
       const { actor } = principalOf(principal);
-      if (!actor.userId) return sendExportError(exchange, 403, 'ERR_NOT_ALLOWED', 'A user context is required: use a 3-legged token or send x-user-id.');
+      if (!actor.userId && ctx.options.switches.userContext === 'required') {
+        return sendExportError(exchange, 403, 'ERR_NOT_ALLOWED', 'A user context is required: use a 3-legged token or send x-user-id.');
+      }
       const project = exportProject(exchange, ctx, actor, params.projectId, true);
       if (!project) return;
       if (project.projectType !== 'ACC') return sendExportError(exchange, 400, 'ERR_BAD_INPUT', 'This API is only compatible with Autodesk Construction Cloud projects.');

@@ -1,21 +1,20 @@
-import { choices } from '../choices';
+import { choices, scopeRules, type ScopeNeed } from '../choices';
 import type { AccessToken } from '../auth/tokens';
 import type { Exchange } from '../http/exchange';
 import type { Actor } from '../model/dataModel';
 import type { ApiContext } from './context';
 import { sendGatewayError } from './http';
 
-export type ScopeNeed = 'read' | 'write' | 'any';
+export type { ScopeNeed };
 
 export interface Principal {
   token: AccessToken;
   actor: Actor;
 }
 
-function scopeOk(scopes: string[], need: ScopeNeed): boolean {
-  if (need === 'any') return true;
-  if (need === 'read') return scopes.includes('data:read');
-  return scopes.includes('data:create') || scopes.includes('data:write');
+function scopeOk(scopes: string[], need: ScopeNeed, strict: boolean): boolean {
+  const rule = scopeRules[need];
+  return (strict ? rule.strict : rule.lenient).some((set) => set.every((scope) => scopes.includes(scope)));
 }
 
 /** Bearer-token check as the APS gateway does it; answers 401/403 itself and returns undefined then. */
@@ -36,7 +35,7 @@ export function authenticate(exchange: Exchange, ctx: ApiContext, need: ScopeNee
     sendGatewayError(exchange, g.expiredToken.status, g.expiredToken.errorCode, g.expiredToken.developerMessage);
     return undefined;
   }
-  if (!scopeOk(token.scopes, need)) {
+  if (!scopeOk(token.scopes, need, ctx.options.switches.scopes === 'per-endpoint')) {
     sendGatewayError(exchange, g.insufficientScope.status, g.insufficientScope.errorCode, g.insufficientScope.developerMessage);
     return undefined;
   }

@@ -16,6 +16,10 @@ export function findHub(exchange: Exchange, ctx: ApiContext, actor: Actor, hubId
     sendDataError(exchange, 403, "You don't have permission to access this hub.");
     return undefined;
   }
+  if (hub.region === 'EMEA' && ctx.options.switches.hubWarnings === 'emea-refused') {
+    sendDataError(exchange, 403, "You don't have permission to access this API", 'BIM360DM_ERROR');
+    return undefined;
+  }
   return hub;
 }
 

@@ -1,6 +1,7 @@
 import { choices } from '../choices';
 import type { Actor } from '../model/dataModel';
-import type { SeedFolder } from '../seed';
+import { regionOfDocsBucket, type SeedFolder } from '../seed';
+import type { Exchange } from '../http/exchange';
 import { objectKeyOf, type StoredObject } from '../storage/objects';
 import { serveObject } from '../storage/serve';
 import type { ApiContext } from './context';
@@ -26,6 +27,8 @@ function fallbacks(ctx: ApiContext) {
 }
 
 function mayRead(ctx: ApiContext, actor: Actor, object: StoredObject): boolean {
+  const owner = ctx.seed.bucketOwners[object.bucketKey];
+  if (owner !== undefined) return owner === actor.clientId;
   const version = ctx.model.versionByStorage.get(objectKeyOf(object.bucketKey, object.objectKey));
   if (!version) return true;
   const item = ctx.model.itemOf(version);
@@ -40,6 +43,20 @@ function readMinutes(raw: string | null | undefined, ctx: ApiContext): number | 
     return Math.min(60, Math.max(1, Math.trunc(minutes) || 2));
   }
   return minutes;
+}
+
+/**
+ * Switch regionalStorage: a bucket stored outside the US is known only to requests that name its region
+ * (x-ads-region header, or the region query parameter); others get the 404 a US store gives. Answers itself.
+ */
+function outsideRequestedRegion(exchange: Exchange, ctx: ApiContext, bucketKey: string): boolean {
+  const stored = regionOfDocsBucket(bucketKey) ?? 'US';
+  if (stored === 'US' || ctx.options.switches.regionalStorage === 'any-region') return false;
+  const header = exchange.req.headers['x-ads-region'];
+  const asked = (typeof header === 'string' ? header : exchange.query.get('region') ?? 'US').trim().toUpperCase();
+  if (asked === stored) return false;
+  sendOssError(exchange, 404, "Bucket doesn't exist");
+  return true;
 }
 
 interface SignOptions {
@@ -91,6 +108,7 @@ export const ossRoutes: ApiRoute[] = [
       if (!BUCKET_KEY.test(params.bucketKey)) return sendOssError(exchange, 400, `Invalid bucket key ${params.bucketKey}`);
       const minutes = readMinutes(exchange.query.get('minutesExpiration'), ctx);
       if (typeof minutes === 'string') return sendOssError(exchange, 400, minutes);
+      if (outsideRequestedRegion(exchange, ctx, params.bucketKey)) return;
       const object = ctx.store.get(params.bucketKey, params.objectKey);
       if (!object) {
         return sendOssError(exchange, 404, ctx.store.bucketExists(params.bucketKey) ? "Object doesn't exist" : "Bucket doesn't exist");
@@ -119,6 +137,11 @@ export const ossRoutes: ApiRoute[] = [
       if (!BUCKET_KEY.test(params.bucketKey)) return sendOssError(exchange, 400, `Invalid bucket key ${params.bucketKey}`);
       const minutes = readMinutes(exchange.query.get('minutesExpiration'), ctx);
       if (typeof minutes === 'string') return sendOssError(exchange, 400, minutes);
+      if (outsideRequestedRegion(exchange, ctx, params.bucketKey)) return;
+      if (ctx.seed.bucketOwners[params.bucketKey] !== actor.clientId && ctx.options.switches.foreignBucketBatch === 'refuse') {
+        const refusal = choices.foreignBucketRefusal;
+        return sendJson(exchange, refusal.status, refusal.body);
+      }
       const body = await readJson(exchange);
       const requests = body.ok ? (body.value as { requests?: unknown } | undefined)?.requests : undefined;
       if (!Array.isArray(requests) || requests.length === 0 || requests.some((r) => !r || typeof (r as Json).objectKey !== 'string')) {

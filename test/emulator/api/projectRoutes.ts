@@ -7,7 +7,8 @@ import { applyFilters, paginate, readFilters, readPage, sendDocument } from './j
 import { findHub, findProject } from './lookups';
 import { sendDataError } from './http';
 
-const HUB_WARNING = {
+/** The observed warning (aps-api.md §0.6) when APS's EMEA back-end refuses the app. */
+const EMEA_REFUSED = {
   Id: null,
   HttpStatusCode: '403',
   ErrorCode: 'BIM360DM_ERROR',
@@ -27,9 +28,12 @@ export const projectRoutes: ApiRoute[] = [
     method: 'GET', pattern: '/project/v1/hubs', name: 'project.hubs', scope: 'read',
     handle(exchange, _params, ctx, principal) {
       const { actor } = principalOf(principal);
-      const hubs = [...ctx.model.hubs.values()].filter((hub) => ctx.model.hubVisible(hub, actor)).map((hub) => hubResource(ctx, hub));
+      const emeaRefused = ctx.options.switches.hubWarnings === 'emea-refused';
+      const hubs = [...ctx.model.hubs.values()]
+        .filter((hub) => ctx.model.hubVisible(hub, actor) && !(emeaRefused && hub.region === 'EMEA'))
+        .map((hub) => hubResource(ctx, hub));
       const data = applyFilters(hubs, readFilters(exchange));
-      sendDocument(exchange, ctx, data, ctx.options.hubWarnings ? { meta: { warnings: [HUB_WARNING] } } : {});
+      sendDocument(exchange, ctx, data, emeaRefused ? { meta: { warnings: [EMEA_REFUSED] } } : {});
     },
   },
   {

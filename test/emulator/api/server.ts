@@ -15,6 +15,14 @@ import { projectRoutes } from './projectRoutes';
 import type { ApiRoute } from './route';
 import { DecodeError, Router } from './router';
 
+/**
+ * APS's gateway treats runs of slashes as one (Autodesk's own SDK sends `//authentication/v2/token`: it
+ * joins a base URL that ends in '/' with paths that start with one). The request log keeps the raw path.
+ */
+export function normalizeApiPath(path: string): string {
+  return path.replace(/\/{2,}/g, '/');
+}
+
 function isJsonApiPath(path: string): boolean {
   return path.startsWith('/data/') || path.startsWith('/project/');
 }
@@ -43,6 +51,7 @@ export function apiHandler(ctx: ApiContext, control: ControlDeps) {
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const exchange = beginExchange('api', req, res, ctx);
+    exchange.path = normalizeApiPath(exchange.path);
     try {
       if (exchange.path === '/__emulator' || exchange.path.startsWith('/__emulator/')) return await handleControl(exchange, control);
       const fault = await applyRequestFaults(exchange, ctx, ctx.options.latencyMs, ctx.options.jitterMs);

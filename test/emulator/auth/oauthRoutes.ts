@@ -314,7 +314,7 @@ export const oauthRoutes: ApiRoute[] = [
     },
   },
   {
-    method: 'GET', pattern: '/userinfo', name: 'auth.userinfo', scope: 'any',
+    method: 'GET', pattern: '/userinfo', name: 'auth.userinfo', scope: 'profile',
     handle(exchange, _params, ctx, principal) {
       const userId = principal?.token.userId;
       const g = choices.gateway.insufficientScope;

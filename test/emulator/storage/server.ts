@@ -1,17 +1,34 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Switches } from '../choices';
 import { beginExchange } from '../http/exchange';
 import { s3ErrorXml } from './s3errors';
 import { sendXmlError, serveObject, storagePreamble, type ServeDeps } from './serve';
 import type { UrlSigner } from './signing';
 
-/** The storage origin: what signed S3/CDN URLs point at. Authorization headers are ignored (but logged as present). */
-export function storageHandler(deps: ServeDeps & { signer: UrlSigner }) {
+/**
+ * The storage origin: what signed S3/CDN URLs point at. A request that also carries an Authorization
+ * header is refused as S3 refuses it (switch storageAuthorization), or the header is ignored.
+ */
+export function storageHandler(deps: ServeDeps & { signer: UrlSigner; options: { switches: Pick<Switches, 'storageAuthorization'> } }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const exchange = beginExchange('storage', req, res, deps);
     try {
       if (await storagePreamble(exchange, deps)) return;
       if (exchange.method !== 'GET' && exchange.method !== 'HEAD') {
         sendXmlError(exchange, 405, s3ErrorXml('MethodNotAllowed', 'The specified method is not allowed against this resource.', { Method: exchange.method, ResourceType: 'OBJECT' }), { allow: 'GET, HEAD' });
+        return;
+      }
+      if (req.headers.authorization !== undefined && deps.options.switches.storageAuthorization === 'refuse') {
+        // S3 echoes the header's value in ArgumentValue; the emulator leaves the credential out.
+        const scheme = req.headers.authorization.split(/\s+/)[0];
+        sendXmlError(
+          exchange,
+          400,
+          s3ErrorXml('InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified', {
+            ArgumentName: 'Authorization',
+            ArgumentValue: `${scheme} (redacted)`,
+          }),
+        );
         return;
       }
       const verified = deps.signer.verify(exchange.path, exchange.query);

@@ -17,11 +17,15 @@ describe('emulator: who sees what (tokens, x-user-id, roles)', () => {
     return { status, names: status === 200 ? body.data.map((f: Json) => f.attributes.name) : body };
   };
 
-  it('2-legged tokens see account hubs only; 3-legged tokens see the user personal hub too; warnings ride along', async () => {
+  it('2-legged tokens see account hubs only; 3-legged tokens see the user personal hub too; a refusing region is a warning', async () => {
     const { ids } = emulator.seed;
     const twoLegged = await getJson(`${emulator.baseUrl}/project/v1/hubs`, app);
-    assert.deepEqual(twoLegged.body.data.map((h: Json) => h.id).sort(), [ids.bim360Hub, ids.accHub].sort());
+    assert.deepEqual(twoLegged.body.data.map((h: Json) => h.id).sort(), [ids.bim360Hub, ids.accHub, ids.ausHub].sort(), 'the EMEA account is missing');
     assert.equal(twoLegged.body.meta.warnings[0].ErrorCode, 'BIM360DM_ERROR');
+    assert.match(twoLegged.body.meta.warnings[0].Title, /EMEA/);
+    assert.equal((await getJson(`${emulator.baseUrl}/project/v1/hubs/${ids.emeaHub}`, app)).status, 403);
+    const regions = Object.fromEntries(twoLegged.body.data.map((h: Json) => [h.id, h.attributes.region]));
+    assert.equal(regions[ids.ausHub], 'AUS');
     const demo = emulator.issueToken({ scopes: ['data:read'], userId: ids.users.demo });
     const threeLegged = await getJson(`${emulator.baseUrl}/project/v1/hubs`, demo);
     assert.ok(threeLegged.body.data.some((h: Json) => h.id === ids.personalHub));
@@ -65,10 +69,14 @@ describe('emulator: who sees what (tokens, x-user-id, roles)', () => {
     assert.ok(names(hidden.body).includes('Old Site.dwg') && names(hidden.body).includes('Deleted Stuff'));
 
     const search = `${emulator.baseUrl}/data/v1/projects/${ids.bim360Project}/folders/${enc(ids.folders.level1)}/search?filter%5BfileType%5D=txt`;
-    const bare = await getJson(search, app);
+    const unscoped = await getJson(search, app, { 'x-user-id': ids.users.demo });
+    assert.equal(unscoped.status, 403, 'search needs data:search besides data:read');
+    assert.equal(unscoped.body.errorCode, 'AUTH-010');
+    const searcher = emulator.issueToken({ scopes: ['data:read', 'data:search'] });
+    const bare = await getJson(search, searcher);
     assert.equal(bare.status, 403);
     assert.equal(bare.body.errors[0].code, 'USER_NOT_AUTHENTICATED');
-    const found = await getJson(search, app, { 'x-user-id': ids.users.demo });
+    const found = await getJson(search, searcher, { 'x-user-id': ids.users.demo });
     assert.deepEqual(found.body.data.map((v: Json) => v.attributes.name).sort(), ['Level 1 Note.txt', 'Level 2 Note.txt', 'Level 3 Note.txt', 'Level 4 Note.txt']);
     assert.equal(found.body.included.length, 4);
   });
@@ -90,7 +98,14 @@ describe('emulator: who sees what (tokens, x-user-id, roles)', () => {
       headers: { authorization: `Bearer ${readOnly}`, 'content-type': 'application/vnd.api+json' },
       body: '{}',
     });
-    assert.equal(post.status, 403, 'POST needs data:create or data:write');
+    assert.equal(post.status, 403, 'POST downloads needs data:create');
+    const writeOnly = emulator.issueToken({ scopes: ['data:read', 'data:write'] });
+    const written = await fetch(`${emulator.baseUrl}/data/v1/projects/${emulator.seed.ids.bim360Project}/downloads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writeOnly}`, 'content-type': 'application/vnd.api+json' },
+      body: '{}',
+    });
+    assert.equal(written.status, 403, 'data:write is not data:create (strict)');
 
     const shortLived = emulator.issueToken({ scopes: ['data:read'], ttlSeconds: 30 });
     assert.equal((await getJson(url, shortLived)).status, 200);

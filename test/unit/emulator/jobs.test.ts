@@ -1,14 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { startEmulator, type RunningEmulator } from '../../emulator/index';
+import { startEmulator, type Form, type RunningEmulator } from '../../emulator/index';
 import { enc, getJson, sha1, signedUrlFor, storageKeyOf, type Json } from './helpers';
 
-describe('emulator: conversion jobs (POST downloads → jobs → 303 → download)', () => {
+for (const form of ['seed', 'spec'] as const) describe(`emulator: conversion jobs (POST downloads → jobs → 303 → download), ${form} form`, () => {
   let emulator: RunningEmulator;
   let token: string;
   let project: string;
   let rvtTip: string;
   before(async () => {
-    emulator = await startEmulator();
+    emulator = await startEmulator({ form: form as Form });
     token = emulator.issueToken({ scopes: ['data:read', 'data:create'] });
     project = emulator.seed.ids.bim360Project;
     const item = emulator.seed.items.find((i) => i.id === emulator.seed.ids.items.towerRvt)!;
@@ -26,15 +26,28 @@ describe('emulator: conversion jobs (POST downloads → jobs → 303 → downloa
       }),
     });
 
-  it('goes queued → processing → 303 with an absolute Location to the download, whose storage downloads', async () => {
+  /** The job of a 202: one object (seed form, seeds/000) or a one-element array (spec form). */
+  const jobOf = async (response: Response): Promise<Json> => {
+    const body = (await response.json()) as Json;
+    if (form === 'seed') {
+      assert.ok(!Array.isArray(body.data), 'seed form: data is one object');
+      return body.data;
+    }
+    assert.ok(Array.isArray(body.data) && body.data.length === 1, 'spec form: data is a one-element array');
+    return body.data[0];
+  };
+
+  it(`goes queued → processing → 303 with a ${form === 'seed' ? 'relative' : 'absolute'} Location to the download, whose storage downloads`, async () => {
     const formats = await getJson(`${emulator.baseUrl}/data/v1/projects/${project}/versions/${enc(rvtTip)}/downloadFormats`, token);
     assert.deepEqual(formats.body.data.attributes.formats.map((f: Json) => f.fileType), ['dwf', 'ifc', 'nwc']);
 
     const created = await create(rvtTip, 'dwf');
     assert.equal(created.status, 202);
-    const job = ((await created.json()) as Json).data[0];
+    const job = await jobOf(created);
     assert.equal(job.type, 'jobs');
     assert.equal(job.attributes.status, 'queued');
+    const jobPath = `/data/v1/projects/${project}/jobs/${job.id}`;
+    assert.equal(job.links.self.href, form === 'seed' ? jobPath : `${emulator.baseUrl}${jobPath}`);
 
     const statuses: string[] = [];
     let location: string | null = null;
@@ -46,9 +59,10 @@ describe('emulator: conversion jobs (POST downloads → jobs → 303 → downloa
       } else statuses.push(((await response.json()) as Json).data.attributes.status);
     }
     assert.deepEqual(statuses, ['queued', 'processing']);
-    assert.equal(location, `${emulator.baseUrl}/data/v1/projects/${project}/downloads/${job.id}`);
+    const downloadPath = `/data/v1/projects/${project}/downloads/${job.id}`;
+    assert.equal(location, form === 'seed' ? downloadPath : `${emulator.baseUrl}${downloadPath}`);
 
-    const download = await getJson(location as string, token);
+    const download = await getJson(new URL(location as string, emulator.baseUrl).toString(), token);
     assert.equal(download.body.data.attributes.format.fileType, 'dwf');
     assert.equal(download.body.data.relationships.source.data.id, rvtTip);
     const storage = storageKeyOf(download.body.data.relationships.storage.data.id);
@@ -60,7 +74,7 @@ describe('emulator: conversion jobs (POST downloads → jobs → 303 → downloa
   });
 
   it('auto-followed redirects land on the download resource', async () => {
-    const job = ((await (await create(rvtTip, 'ifc')).json()) as Json).data[0];
+    const job = await jobOf(await create(rvtTip, 'ifc'));
     let body: Json;
     for (let poll = 0; poll < 5; poll++) {
       const follow = await fetch(`${emulator.baseUrl}/data/v1/projects/${project}/jobs/${job.id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -72,13 +86,13 @@ describe('emulator: conversion jobs (POST downloads → jobs → 303 → downloa
 
   it('fails with failJob, never finishes when stuck, and refuses bad requests and ACC projects', async () => {
     emulator.faults.add({ kind: 'failJob', count: 1 });
-    const failed = ((await (await create(rvtTip, 'nwc')).json()) as Json).data[0];
+    const failed = await jobOf(await create(rvtTip, 'nwc'));
     const seen: string[] = [];
     for (let poll = 0; poll < 4; poll++) seen.push((await getJson(`${emulator.baseUrl}/data/v1/projects/${project}/jobs/${failed.id}`, token)).body.data.attributes.status);
     assert.deepEqual(seen, ['queued', 'processing', 'failed', 'failed']);
 
     emulator.faults.add({ kind: 'failJob', stuck: true, count: 1 });
-    const stuck = ((await (await create(rvtTip, 'nwc')).json()) as Json).data[0];
+    const stuck = await jobOf(await create(rvtTip, 'nwc'));
     for (let poll = 0; poll < 6; poll++) await getJson(`${emulator.baseUrl}/data/v1/projects/${project}/jobs/${stuck.id}`, token);
     assert.equal((await getJson(`${emulator.baseUrl}/data/v1/projects/${project}/jobs/${stuck.id}`, token)).body.data.attributes.status, 'processing');
 

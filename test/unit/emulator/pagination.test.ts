@@ -34,14 +34,29 @@ describe('emulator: pagination and filters', () => {
     assert.equal(seen.size, 5000);
   });
 
-  it('keeps filters in the page links and answers only self when a collection fits one page', async () => {
-    const first = await getJson(`${contentsUrl}?filter%5Battributes.displayName%5D-contains=file-00&page%5Blimit%5D=50`, token);
-    assert.equal(first.body.data.length, 50);
-    assert.ok(first.body.data.every((item: Json) => item.attributes.displayName.includes('file-00')));
-    const second = await getJson(first.body.links.next.href, token);
-    assert.equal(second.body.data.length, 49, 'file-0001..file-0099 match');
-    assert.equal(second.body.links.next, undefined);
+  it('refuses an undocumented contents filter (strict), and keeps filters in the page links where they are accepted', async () => {
+    const query = '?filter%5Battributes.displayName%5D-contains=file-00&page%5Blimit%5D=50';
+    const refused = await getJson(`${contentsUrl}${query}`, token);
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.errors[0].detail, /attributes\.displayName/);
 
+    const lenient = await startEmulator({ switches: { contentsFilters: 'any-field' } });
+    try {
+      const lenientToken = lenient.issueToken({ scopes: ['data:read'] });
+      const url = `${lenient.baseUrl}/data/v1/projects/${lenient.seed.ids.bim360Project}/folders/${enc(lenient.seed.ids.folders.bigFolder)}/contents`;
+      const first = await getJson(`${url}${query}`, lenientToken);
+      assert.equal(first.body.data.length, 50);
+      assert.ok(first.body.data.every((item: Json) => item.attributes.displayName.includes('file-00')));
+      assert.ok(first.body.links.next.href.includes('filter%5Battributes.displayName%5D-contains=file-00'));
+      const second = await getJson(first.body.links.next.href, lenientToken);
+      assert.equal(second.body.data.length, 49, 'file-0001..file-0099 match');
+      assert.equal(second.body.links.next, undefined);
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it('answers only self when a collection fits one page', async () => {
     const plans = await getJson(`${emulator.baseUrl}/data/v1/projects/${emulator.seed.ids.bim360Project}/folders/${enc(emulator.seed.ids.folders.bim360Plans)}/contents`, token);
     assert.deepEqual(Object.keys(plans.body.links), ['self']);
     assert.equal(plans.body.links.self.href, `${emulator.baseUrl}/data/v1/projects/${emulator.seed.ids.bim360Project}/folders/${enc(emulator.seed.ids.folders.bim360Plans)}/contents`);

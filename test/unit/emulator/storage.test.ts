@@ -92,14 +92,29 @@ describe('emulator: storage origin (signed URLs)', () => {
     assert.equal((await get(cdn.url)).status, 200);
   });
 
-  it('ignores Authorization on the storage origin but records that one was sent', async () => {
+  it('refuses a signed URL request that also carries Authorization, as S3 does, and records that one was sent', async () => {
     const { url } = await signedUrlFor(emulator, token, emulator.seed.ids.objects.oneByte);
     emulator.requests.clear();
-    assert.equal((await get(url, { authorization: `Bearer ${token}` })).status, 200);
+    const refused = await get(url, { authorization: `Bearer ${token}` });
+    assert.equal(refused.status, 400);
+    const xml = await refused.text();
+    assert.match(xml, /<Code>InvalidArgument<\/Code><Message>Only one auth mechanism allowed/);
+    assert.match(xml, /<ArgumentName>Authorization<\/ArgumentName>/);
+    assert.ok(!xml.includes(token), 'the credential is not echoed');
     const [entry] = emulator.requests.list({ origin: 'storage' });
     assert.equal(entry.hadAuthorization, true);
     assert.ok(entry.headerNames.includes('authorization'));
     assert.ok(!JSON.stringify(entry).includes(token));
+    assert.equal((await get(url)).status, 200, 'the same URL without the header works');
+
+    const lenient = await startEmulator({ strictness: 'lenient' });
+    try {
+      const lenientToken = lenient.issueToken({ scopes: ['data:read'] });
+      const signed = await signedUrlFor(lenient, lenientToken, lenient.seed.ids.objects.oneByte);
+      assert.equal((await get(signed.url, { authorization: `Bearer ${lenientToken}` })).status, 200, 'lenient: the header is ignored');
+    } finally {
+      await lenient.close();
+    }
   });
 
   it('validates signeds3download parameters and answers 304 / 404 / chunked / fallback like OSS', async () => {
@@ -129,19 +144,39 @@ describe('emulator: storage origin (signed URLs)', () => {
     assert.equal(part.status, 206);
   });
 
-  it('signs batches with batchsigneds3download', async () => {
-    const one = splitKey(emulator.seed.ids.objects.oneByte);
-    const response = await fetch(`${emulator.baseUrl}/oss/v2/buckets/${one.bucketKey}/objects/batchsigneds3download?minutesExpiration=10`, {
+  const batch = (target: RunningEmulator, bearerToken: string, bucketKey: string, objectKeys: string[]) =>
+    fetch(`${target.baseUrl}/oss/v2/buckets/${bucketKey}/objects/batchsigneds3download?minutesExpiration=10`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ requests: [{ objectKey: one.objectKey }, { objectKey: 'missing.bin' }] }),
+      headers: { authorization: `Bearer ${bearerToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ requests: objectKeys.map((objectKey) => ({ objectKey })) }),
     });
+
+  it('signs batches with batchsigneds3download in a bucket the app owns, and refuses Docs buckets (403)', async () => {
+    const readme = splitKey(emulator.seed.ids.appObjects.readme);
+    const response = await batch(emulator, token, readme.bucketKey, [readme.objectKey, 'missing.bin']);
     assert.equal(response.status, 200);
     const { results } = (await response.json()) as Json;
-    assert.equal(results[one.objectKey].status, 'complete');
-    assert.equal(results[one.objectKey].size, 1);
-    assert.equal((await get(results[one.objectKey].url)).status, 200);
+    assert.equal(results[readme.objectKey].status, 'complete');
+    assert.equal(results[readme.objectKey].size, 1_234);
+    assert.equal(sha1(Buffer.from(await (await get(results[readme.objectKey].url)).arrayBuffer())), results[readme.objectKey].sha1);
     assert.ok(results['missing.bin'].reason);
+
+    const one = splitKey(emulator.seed.ids.objects.oneByte);
+    const refused = await batch(emulator, token, one.bucketKey, [one.objectKey]);
+    assert.equal(refused.status, 403);
+    assert.equal(((await refused.json()) as Json).errorCode, 'ERR-002');
+
+    const allowing = await startEmulator({ switches: { foreignBucketBatch: 'allow' } });
+    try {
+      const allowingToken = allowing.issueToken({ scopes: ['data:read'] });
+      const allowed = await batch(allowing, allowingToken, one.bucketKey, [one.objectKey]);
+      assert.equal(allowed.status, 200);
+      const signed = ((await allowed.json()) as Json).results[one.objectKey];
+      assert.equal(signed.size, 1);
+      assert.equal((await get(signed.url)).status, 200);
+    } finally {
+      await allowing.close();
+    }
   });
 
   it('adds and replaces objects: new ETag, size and sha1', async () => {
