@@ -12,8 +12,11 @@
  *   `npm run emulator` flags `--form`, `--lenient` and `--switch name=value`, pick other values.
  */
 export const choices = {
-  /** [19] Content-Type of Project/Data responses. The OpenAPI files declare application/vnd.api+json. */
-  jsonApiContentType: 'application/vnd.api+json',
+  /**
+   * [19] Content-Type of Project/Data responses: the OpenAPI file declares application/json for every
+   * response (application/vnd.api+json only for request bodies), and it outranks aps-api.md.
+   */
+  jsonApiContentType: 'application/json',
 
   /** [0.3] `self` echoes the request URL; first/prev/next always carry both page[number] and page[limit]. */
   paginationLinksCarryLimit: true,

@@ -115,6 +115,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     random,
     log,
     store,
+    onResponse: options.onResponse,
   };
 
   const describeObject = async (object: StoredObject): Promise<AddedObject> => ({

@@ -19,6 +19,7 @@ export type { Form, Strictness, SwitchName, Switches } from './choices';
 export { SWITCHES, resolveSwitches } from './choices';
 export type { FaultSpec, FaultKind, FaultOrigin, ActiveFault, FaultController } from './faults/spec';
 export type { RecordedRequest, RequestFilter, RequestLog } from './requestLog';
+export type { SentResponse } from './http/exchange';
 export type { Seed, SeedIds, SeedUser, SeedApp, SeedHub, SeedProject, SeedFolder, SeedItem, SeedVersion, SeedStorageObject, SizeName, HostileName } from './seed';
 export { seed } from './seed';
 

@@ -1,5 +1,6 @@
 import type { Form, Strictness, Switches } from './choices';
 import type { FaultSpec } from './faults/spec';
+import type { SentResponse } from './http/exchange';
 
 /**
  * How long conversion jobs and exports stay in each state. A job leaves a state once it has been
@@ -60,4 +61,6 @@ export interface EmulatorOptions {
   randomSeed?: number;
   /** One line per request and lifecycle event; never contains tokens, secrets or signatures. */
   log?: (line: string) => void;
+  /** Sees every response written in one piece (all JSON bodies among them), e.g. to check them against the OpenAPI files. */
+  onResponse?: (response: SentResponse) => void;
 }

@@ -18,6 +18,18 @@ export interface Exchange {
   isClosed(): boolean;
   /** reset/stall faults picked at request start, applied when the body is written. */
   bodyFault?: ActiveFault;
+  onResponse?: (response: SentResponse) => void;
+}
+
+/** A whole response the emulator wrote in one piece (JSON, HTML, XML errors; not streamed object bytes). */
+export interface SentResponse {
+  origin: FaultOrigin;
+  method: string;
+  /** As routed (runs of slashes taken as one on the API origin). */
+  path: string;
+  status: number;
+  headers: Record<string, string | number | string[]>;
+  body: Buffer;
 }
 
 export interface ExchangeDeps {
@@ -26,6 +38,8 @@ export interface ExchangeDeps {
   now: () => number;
   random: () => number;
   log: (line: string) => void;
+  /** Sees every response sendBody writes (EmulatorOptions.onResponse). */
+  onResponse?: (response: SentResponse) => void;
 }
 
 export function beginExchange(origin: FaultOrigin, req: IncomingMessage, res: ServerResponse, deps: ExchangeDeps): Exchange {
@@ -64,7 +78,7 @@ export function beginExchange(origin: FaultOrigin, req: IncomingMessage, res: Se
     record.status = args[0];
     return originalWriteHead(...args);
   }) as ServerResponse['writeHead'];
-  return { req, res, origin, method: record.method, path, query, record, closed, isClosed: () => closedFlag };
+  return { req, res, origin, method: record.method, path, query, record, closed, isClosed: () => closedFlag, onResponse: deps.onResponse };
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -97,6 +111,7 @@ export function retryAfterHeader(fault: ActiveFault, now: number): string | unde
 export function sendBody(exchange: Exchange, status: number, headers: Record<string, string | number | string[]>, body: Buffer | string): void {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const { res } = exchange;
+  exchange.onResponse?.({ origin: exchange.origin, method: exchange.method, path: exchange.path, status, headers, body: bytes });
   const fault = exchange.bodyFault;
   if (!headers['content-length'] && !headers['Content-Length']) headers['content-length'] = bytes.length;
   if (!fault) {
