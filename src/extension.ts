@@ -12,6 +12,7 @@ import { registerExportPdfCommand } from './commands/exportPdfCommand';
 import { openTarget, registerJobCommands, revealTarget } from './commands/jobCommands';
 import { registerOpenCommand } from './commands/openCommand';
 import { registerTreeCommands } from './commands/treeCommands';
+import { migrateRegionSetting } from './config/regionMigration';
 import { onSettingsChanged, readProxySettings, readSettings } from './config/settings';
 import { TransferEngine } from './core/transfer';
 import { ApsFileSystemProvider } from './fs/apsFileSystemProvider';
@@ -112,6 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     jobs,
   );
 
+  await migrateRegionSetting(currentPrompts()).catch((error: unknown) => log.error('Could not update the region setting', error));
   try {
     await accounts.initialize();
   } finally {

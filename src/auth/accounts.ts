@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Connection, type AuthMode } from '../client/connection';
 import type { DataManagementClient } from '../core/dm/dataManagement';
 import type { HttpClient } from '../core/http/httpClient';
+import { identify, userLabel } from '../core/auth/identity';
 import { ApsError, isApsError } from '../core/http/apsError';
 import { readProxySettings, readSettings, type Settings } from '../config/settings';
 import type { ExtensionLog } from '../log/logChannel';
@@ -15,6 +16,8 @@ export interface Account {
   /** Autodesk user id (3-legged) or `app:<clientId>` (2-legged). */
   id: string;
   label: string;
+  /** Why the label is the user id: Autodesk refused the profile at sign-in (its sentence). */
+  profileRefused?: string;
 }
 
 const ACCOUNT_KEY = 'apsExplorer.account';
@@ -141,9 +144,10 @@ export class Accounts implements vscode.Disposable {
       } finally {
         close();
       }
-      const info = await connection.userInfo(abort.signal);
-      const label = info.name ? (info.email ? `${info.name} (${info.email})` : info.name) : (info.email ?? info.sub);
-      const account: Account = { mode: 'user', id: info.sub, label };
+      const user = await identify(connection.user, abort.signal);
+      const label = userLabel(user);
+      const account: Account = { mode: 'user', id: user.id, label, ...(user.profileRefusal ? { profileRefused: user.profileRefusal.userMessage } : {}) };
+      if (user.profileRefusal) this.log.error('Autodesk refused the user profile; the account shows the user id', user.profileRefusal.message);
       this.set(account);
       this.log.info(`Signed in as ${label}`);
       return account;

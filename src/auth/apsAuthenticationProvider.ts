@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SCOPES } from '../client/connection';
+import { APP_SCOPES, USER_SCOPES } from '../core/auth/scopes';
 import type { Account, Accounts } from './accounts';
 
 export const AUTH_PROVIDER_ID = 'aps';
@@ -43,12 +43,12 @@ export class ApsAuthenticationProvider implements vscode.AuthenticationProvider,
   }
 
   private async session(account: Account): Promise<vscode.AuthenticationSession> {
-    return { id: `${account.mode}:${account.id}`, accessToken: await this.accounts.accessToken(), account: { id: account.id, label: account.label }, scopes: [...SCOPES] };
+    return { id: `${account.mode}:${account.id}`, accessToken: await this.accounts.accessToken(), account: { id: account.id, label: account.label }, scopes: scopesOf(account) };
   }
 
   private announce(account: Account | undefined): void {
     const previous = this.last;
-    const next = account ? { id: `${account.mode}:${account.id}`, accessToken: '', account: { id: account.id, label: account.label }, scopes: [...SCOPES] } : undefined;
+    const next = account ? { id: `${account.mode}:${account.id}`, accessToken: '', account: { id: account.id, label: account.label }, scopes: scopesOf(account) } : undefined;
     this.last = next;
     if (previous?.id === next?.id) {
       if (next) this.changed.fire({ added: [], removed: [], changed: [next] });
@@ -56,4 +56,8 @@ export class ApsAuthenticationProvider implements vscode.AuthenticationProvider,
     }
     this.changed.fire({ added: next ? [next] : [], removed: previous ? [previous] : [], changed: [] });
   }
+}
+
+function scopesOf(account: Account): string[] {
+  return [...(account.mode === 'user' ? USER_SCOPES : APP_SCOPES)];
 }

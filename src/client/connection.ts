@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { resolveEndpoints, type ApsRegion } from '../core/auth/endpoints';
 import { OAuthClient, type UserInfo } from '../core/auth/oauthClient';
+import { APP_SCOPES, USER_SCOPES } from '../core/auth/scopes';
 import { ThreeLeggedAuth } from '../core/auth/threeLeggedAuth';
 import type { TokenStore } from '../core/auth/tokenStore';
 import { TwoLeggedAuth } from '../core/auth/twoLeggedAuth';
@@ -12,8 +13,6 @@ import { RequestBudget } from '../core/http/requestBudget';
 import type { RequestLogHook } from '../core/http/requestLog';
 
 export type AuthMode = 'user' | 'app';
-
-export const SCOPES = ['data:read', 'data:write', 'data:create'] as const;
 
 export interface ConnectionOptions {
   baseUrl?: string;
@@ -48,8 +47,8 @@ export class Connection {
     this.dispatcher = createDispatcher({ proxy: options.proxy });
     this.oauthHttp = this.http(undefined);
     this.oauth = new OAuthClient(this.oauthHttp, endpoints, { clientId: options.clientId, clientSecret: options.clientSecret });
-    this.user = new ThreeLeggedAuth(this.oauth, endpoints, { redirectUri: options.redirectUri, scopes: SCOPES, store: options.store });
-    this.app = options.clientSecret ? new TwoLeggedAuth(this.oauth, { scopes: SCOPES, userId: options.userId }) : undefined;
+    this.user = new ThreeLeggedAuth(this.oauth, endpoints, { redirectUri: options.redirectUri, scopes: USER_SCOPES, store: options.store });
+    this.app = options.clientSecret ? new TwoLeggedAuth(this.oauth, { scopes: APP_SCOPES, userId: options.userId }) : undefined;
   }
 
   authorizer(mode: AuthMode): RequestAuthorizer | undefined {

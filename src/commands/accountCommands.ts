@@ -14,7 +14,10 @@ export function registerAccountCommands(accounts: Accounts, prompts: () => Promp
           { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in with Autodesk… finish in your browser'), cancellable: true },
           (_progress, token) => accounts.signInWithAutodesk(token),
         );
-        void prompts().notify('info', vscode.l10n.t('Signed in to Autodesk as {0}.', String(accounts.account?.label)));
+        const account = accounts.account;
+        if (account?.profileRefused) {
+          void prompts().notify('warning', vscode.l10n.t('Signed in to Autodesk as {0}. Autodesk did not share your profile, so your user ID stands in for your name: {1}', account.label, account.profileRefused));
+        } else void prompts().notify('info', vscode.l10n.t('Signed in to Autodesk as {0}.', String(account?.label)));
       } catch (error) {
         await reportFailure(prompts(), log, vscode.l10n.t('Sign-in failed'), error);
       }

@@ -21,12 +21,18 @@ export interface Settings {
 
 export const SECTION = 'apsExplorer';
 
+/** The regions APS lists today (package.json offers the same); a stored APAC reads as AUS (see regionMigration.ts). */
+function regionOf(stored: string): string {
+  const region = stored.toUpperCase();
+  return region === 'APAC' ? 'AUS' : region || 'US';
+}
+
 export function readSettings(scope?: vscode.ConfigurationScope): Settings {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
   const text = (key: string) => config.get<string>(key, '').trim();
   const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.floor(value)));
   return {
-    region: text('region') || 'US',
+    region: regionOf(text('region')),
     apiBaseUrl: text('apiBaseUrl') || undefined,
     clientId: text('clientId'),
     userId: text('userId') || undefined,

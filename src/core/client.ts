@@ -2,6 +2,7 @@
 import type { Dispatcher } from 'undici';
 import { resolveEndpoints, type ApsEndpoints, type ApsRegion } from './auth/endpoints';
 import { OAuthClient } from './auth/oauthClient';
+import { APP_SCOPES, USER_SCOPES } from './auth/scopes';
 import { ThreeLeggedAuth } from './auth/threeLeggedAuth';
 import { MemoryTokenStore, type TokenStore } from './auth/tokenStore';
 import { TwoLeggedAuth } from './auth/twoLeggedAuth';
@@ -20,7 +21,8 @@ export interface TwoLeggedConfig {
   kind: '2-legged';
   clientId: string;
   clientSecret: string;
-  scopes: readonly string[];
+  /** Default APP_SCOPES. */
+  scopes?: readonly string[];
   /** x-user-id for every call. */
   userId?: string;
 }
@@ -31,7 +33,8 @@ export interface ThreeLeggedConfig {
   /** Omit for a public (PKCE-only) app. */
   clientSecret?: string;
   redirectUri: string;
-  scopes: readonly string[];
+  /** Default USER_SCOPES. */
+  scopes?: readonly string[];
   storeKey?: string;
 }
 
@@ -87,12 +90,12 @@ export function createApsClient<C extends AuthConfig>(options: ApsClientOptions<
     options.auth.kind === '3-legged'
       ? new ThreeLeggedAuth(oauth, endpoints, {
           redirectUri: options.auth.redirectUri,
-          scopes: options.auth.scopes,
+          scopes: options.auth.scopes ?? USER_SCOPES,
           store: options.tokenStore ?? new MemoryTokenStore(),
           storeKey: options.auth.storeKey,
           now: options.now,
         })
-      : new TwoLeggedAuth(oauth, { scopes: options.auth.scopes, userId: options.auth.userId, now: options.now });
+      : new TwoLeggedAuth(oauth, { scopes: options.auth.scopes ?? APP_SCOPES, userId: options.auth.userId, now: options.now });
   const http = new HttpClient({ ...httpOptions, authorizer: auth });
   return {
     auth: auth as AuthFor<C>,

@@ -1,4 +1,6 @@
 import type { DataManagementClient } from '../core/dm/dataManagement';
+import { describeHubWarning } from '../core/dm/mappers';
+import type { Hub } from '../core/dm/models';
 import type { HubsData, Listing, Page } from './hubsData';
 
 /** The Hubs tree's data port over the core Data Management client. */
@@ -10,8 +12,15 @@ export function dmHubsData(dm: DataManagementClient, pageSize: number): HubsData
     }) as () => AsyncIterator<Page<T>>,
     all: load,
   });
+  const hubs = (): Listing<Hub> => ({
+    pages: (async function* () {
+      const listing = await dm.listHubs();
+      yield { entries: listing.hubs, last: true, notices: listing.warnings.map(describeHubWarning) };
+    }) as () => AsyncIterator<Page<Hub>>,
+    all: async () => (await dm.listHubs()).hubs,
+  });
   return {
-    hubs: () => whole(async () => (await dm.listHubs()).hubs),
+    hubs,
     projects: (hubId) => listing(() => dm.projects(hubId, { pageSize }), () => dm.listProjects(hubId, { pageSize: 200 })),
     topFolders: (hubId, projectId) => whole(() => dm.topFolders(hubId, projectId)),
     folderContents: (projectId, folderId, nameContains) =>

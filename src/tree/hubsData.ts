@@ -5,6 +5,8 @@ export interface Page<T> {
   entries: readonly T[];
   /** No page follows this one. */
   last: boolean;
+  /** What APS said beside the entries, one sentence each (a hub listing missing a region). */
+  notices?: readonly string[];
 }
 
 export interface Listing<T> {

@@ -54,12 +54,13 @@ export class HubsModel {
     const list = this.listFor(parent);
     await list.ensureStarted();
     const nodes: TreeNode[] = list.entries.map((entry) => this.nodeFor(parent, entry));
+    list.notices.forEach((text, index) => nodes.push(this.intern({ kind: 'notice', id: nodeId.notice(parent?.id, index), parent, text }, true)));
     const owner = parent?.id ?? 'root';
     if (list.error) {
       nodes.push(this.intern({ kind: 'error', id: nodeId.error(parent?.id), parent, error: list.error }, true));
     } else if (list.hasMore) {
       nodes.push(this.intern({ kind: 'loadMore', id: nodeId.loadMore(owner), parent: parent!, loaded: list.entries.length } as LoadMoreNode, true));
-    } else if (nodes.length === 0 && parent) {
+    } else if (list.entries.length === 0 && parent) {
       nodes.push(this.intern({ kind: 'empty', id: nodeId.empty(owner), parent, filtered: this.filters.has(parent.id) }, true));
     }
     return nodes;

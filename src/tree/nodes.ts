@@ -2,7 +2,7 @@ import type { ApsError } from '../core/http/apsError';
 import type { Folder, Hub, Item, Project, Version } from '../core/dm/models';
 
 /** Every node has an id that is stable across refreshes and unique in the tree (tree-view-sample style). */
-export type TreeNode = HubNode | ProjectNode | FolderNode | ItemNode | VersionNode | LoadMoreNode | ErrorNode | EmptyNode;
+export type TreeNode = HubNode | ProjectNode | FolderNode | ItemNode | VersionNode | LoadMoreNode | ErrorNode | EmptyNode | NoticeNode;
 export type ContainerNode = HubNode | ProjectNode | FolderNode | ItemNode;
 export type EntityNode = ContainerNode | VersionNode;
 
@@ -71,6 +71,14 @@ export interface EmptyNode {
   filtered: boolean;
 }
 
+/** Something APS said beside a listing (a hub listing that misses a region), shown after its entries. */
+export interface NoticeNode {
+  kind: 'notice';
+  id: string;
+  parent: ContainerNode | undefined;
+  text: string;
+}
+
 export const nodeId = {
   hub: (hubId: string) => `hub:${hubId}`,
   project: (projectId: string) => `project:${projectId}`,
@@ -80,6 +88,7 @@ export const nodeId = {
   loadMore: (parentId: string) => `more:${parentId}`,
   error: (parentId: string | undefined) => `error:${parentId ?? 'root'}`,
   empty: (parentId: string) => `empty:${parentId}`,
+  notice: (parentId: string | undefined, index: number) => `notice:${parentId ?? 'root'}:${index}`,
 };
 
 export function isContainer(node: TreeNode): node is ContainerNode {

@@ -13,6 +13,8 @@ export class PagedList<T> {
   private exhausted = false;
   private pending?: Promise<void>;
   error?: ApsError;
+  /** The notices of the pages loaded (see Page.notices). */
+  notices: string[] = [];
 
   constructor(
     private readonly openPages: () => AsyncIterator<Page<T>>,
@@ -43,7 +45,10 @@ export class PagedList<T> {
     this.pending ??= this.guard(async () => {
       this.pages ??= this.openPages();
       const page = await this.pages.next();
-      if (!page.done) this.loaded.push(...page.value.entries);
+      if (!page.done) {
+        this.loaded.push(...page.value.entries);
+        this.notices.push(...(page.value.notices ?? []));
+      }
       if (page.done || page.value.last) this.exhausted = true;
     });
     return this.pending;
@@ -72,6 +77,7 @@ export class PagedList<T> {
     this.pages = undefined;
     this.loaded = [];
     this.pinned = [];
+    this.notices = [];
     this.exhausted = false;
     this.error = undefined;
     this.pending = undefined;

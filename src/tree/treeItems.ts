@@ -84,6 +84,12 @@ function render(node: TreeNode, filter: string | undefined): vscode.TreeItem {
       item.command = action === 'signIn' ? { command: 'apsExplorer.signIn', title: vscode.l10n.t('Sign In') } : { command: 'apsExplorer.retry', title: vscode.l10n.t('Retry'), arguments: [node] };
       return item;
     }
+    case 'notice': {
+      const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = icon('warning', 'problemsWarningIcon.foreground');
+      item.tooltip = node.text;
+      return item;
+    }
     case 'empty': {
       const label = node.filtered ? vscode.l10n.t('No names match the filter') : node.parent.kind === 'folder' ? vscode.l10n.t('Empty folder') : vscode.l10n.t('Nothing here');
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);

@@ -58,6 +58,9 @@ const PROJECT = '/project/v1';
 const DATA = '/data/v1';
 
 export class DataManagementClient {
+  /** APS refused the name filter on folder contents once (400): filter here only from then on. */
+  private nameFilterRefused = false;
+
   constructor(private readonly http: HttpClient) {}
 
   // ── Hubs and projects ────────────────────────────────────────────────────────────────────────
@@ -102,7 +105,7 @@ export class DataManagementClient {
   folderContents(projectId: string, folderId: string, options: PageOptions & ContentsFilter = {}): AsyncGenerator<FolderEntry> {
     const map = this.contentsMapper(projectId, options.nameContains);
     const plain = this.contentsUrl(projectId, folderId, { ...options, nameContains: undefined });
-    if (!options.nameContains) return this.iterate(plain, options, map);
+    if (!options.nameContains || this.nameFilterRefused) return this.iterate(plain, options, map);
     return this.iterateWithFallback(this.contentsUrl(projectId, folderId, options), plain, options, map);
   }
 
@@ -110,11 +113,12 @@ export class DataManagementClient {
   async listFolderContents(projectId: string, folderId: string, options: ListAllOptions & ContentsFilter = {}): Promise<FolderEntry[]> {
     const map = this.contentsMapper(projectId, options.nameContains);
     const plain = this.contentsUrl(projectId, folderId, { ...options, nameContains: undefined });
-    if (!options.nameContains) return this.listAll(plain, options, map);
+    if (!options.nameContains || this.nameFilterRefused) return this.listAll(plain, options, map);
     try {
       return await this.listAll(this.contentsUrl(projectId, folderId, options), options, map);
     } catch (error) {
       if (!isFilterRefusal(error)) throw error;
+      this.nameFilterRefused = true;
       return this.listAll(plain, options, map);
     }
   }
@@ -247,7 +251,8 @@ export class DataManagementClient {
     return this.url(`${PROJECT}/hubs/${pathSegment(withBPrefix(hubId))}/projects`, { [PAGE_LIMIT]: pageSizeOf(pageSize) });
   }
 
-  // The name filter goes to APS (fewer pages) and is applied again here: APS's operator grammar is undocumented.
+  // The name filter goes to APS (fewer pages) and is applied again here: APS documents no name filter on folder
+  // contents, and where it refuses one (400) the client lists unfiltered and stops asking.
   private contentsMapper(projectId: string, nameContains: string | undefined): (page: PageDocument, fresh: JsonApiResource[]) => FolderEntry[] {
     const matches = nameMatcher(nameContains);
     return (page, fresh) => toFolderEntries(fresh, page.included, withBPrefix(projectId)).filter(matches);
@@ -295,6 +300,7 @@ export class DataManagementClient {
       return;
     } catch (error) {
       if (yielded || !isFilterRefusal(error)) throw error;
+      this.nameFilterRefused = true;
     }
     yield* this.iterate(plainUrl, options, map);
   }

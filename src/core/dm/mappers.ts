@@ -77,6 +77,17 @@ export function toHubWarnings(meta: Record<string, unknown> | undefined): HubWar
   }));
 }
 
+/**
+ * A hub-listing warning as one sentence: which region APS could not list, and why
+ * (e.g. "Unable to get hubs from BIM360DM EMEA." / "You don't have permission to access this API").
+ */
+export function describeHubWarning(warning: HubWarning): string {
+  const region = /\b(US|EMEA|AUS|APAC|CAN|DEU|IND|JPN|GBR)\.?$/.exec(warning.title ?? '')?.[1];
+  const what = region ? `Hubs in ${region} are missing: Autodesk could not list them` : 'Some hubs are missing: Autodesk could not list all of them';
+  const why = [warning.detail, warning.status ? `HTTP ${warning.status}` : undefined].filter(Boolean).join(', ');
+  return `${what}${why ? ` (${why.replace(/\.$/, '')})` : ''}.`;
+}
+
 export function projectTypeOf(data: Record<string, unknown> | undefined): ProjectType | undefined {
   const value = text(data?.projectType)?.toUpperCase();
   if (value === 'ACC') return 'ACC';

@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import { createApsClient, isApsError, MemoryTokenStore, type ThreeLeggedAuth, type TokenSet } from '../../../src/core';
 import type { RunningEmulator } from '../../emulator';
 import { consent } from './consentBrowser';
+import { identify, userLabel } from '../../../src/core/auth/identity';
+import { APP_SCOPES, USER_SCOPES } from '../../../src/core/auth/scopes';
 import { ALL_SCOPES, captureLog, FAST_RETRY, twoLeggedClient, useEmulator, type LogCapture } from './harness';
 
 const REDIRECT_URI = 'http://127.0.0.1:43123/callback';
@@ -137,6 +139,46 @@ describe('core/auth against the emulator', function () {
         assert.equal(me.email, 'dana.demo@example.com');
       } finally {
         await client.close();
+      }
+    });
+
+    it('asks for the scopes the product needs by default, user-profile:read among them', async () => {
+      const e = emulator();
+      const client = createApsClient({ baseUrl: e.baseUrl, auth: { kind: '3-legged', clientId: e.seed.credentials.clientId, redirectUri: REDIRECT_URI }, proxy: { url: '' } });
+      try {
+        assert.deepEqual(new URL(client.auth.beginSignIn().url).searchParams.get('scope')?.split(' '), [...USER_SCOPES]);
+        assert.ok(USER_SCOPES.includes('user-profile:read') && USER_SCOPES.includes('data:create') && !APP_SCOPES.includes('user-profile:read' as never));
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('names the user from the profile, or from the token when APS refuses the profile (no user-profile:read)', async () => {
+      const e = emulator();
+      const full = threeLeggedClient(e);
+      const partial = createApsClient({
+        baseUrl: e.baseUrl,
+        auth: { kind: '3-legged', clientId: e.seed.credentials.clientId, clientSecret: e.seed.credentials.clientSecret, redirectUri: REDIRECT_URI, scopes: [...ALL_SCOPES] },
+        tokenStore: new MemoryTokenStore(),
+        retry: FAST_RETRY,
+        proxy: { url: '' },
+      });
+      try {
+        await signIn(full.auth);
+        const named = await identify(full.auth);
+        assert.deepEqual(named, { id: e.seed.ids.users.demo, name: 'Dana Demo', email: 'dana.demo@example.com' });
+        assert.equal(userLabel(named), 'Dana Demo (dana.demo@example.com)');
+
+        await signIn(partial.auth);
+        const unnamed = await identify(partial.auth);
+        assert.equal(unnamed.id, e.seed.ids.users.demo);
+        assert.equal(unnamed.name, undefined);
+        assert.equal(unnamed.profileRefusal?.status, 403);
+        assert.match(unnamed.profileRefusal!.userMessage, /user-profile:read/);
+        assert.equal(userLabel(unnamed), `Autodesk user ${e.seed.ids.users.demo}`);
+      } finally {
+        await full.close();
+        await partial.close();
       }
     });
 

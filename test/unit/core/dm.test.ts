@@ -1,6 +1,7 @@
 // Data Management against the emulator: every endpoint the extension uses, models, paging and prefetch.
 import * as assert from 'node:assert/strict';
-import { startEmulator } from '../../emulator';
+import { startEmulator, type Form } from '../../emulator';
+import { describeHubWarning } from '../../../src/core/dm/mappers';
 import { isApsError, parseWebLink, type FolderEntry, type Item } from '../../../src/core';
 import { tipVersionId, twoLeggedClient, useEmulator } from './harness';
 
@@ -37,7 +38,9 @@ describe('core/dm against the emulator', function () {
       try {
         const { hubs, warnings } = await warned.dm.listHubs();
         assert.ok(hubs.length > 0);
+        assert.ok(!hubs.some((hub) => hub.id === withWarnings.seed.ids.emeaHub), 'the EMEA account is not listed');
         assert.deepEqual(warnings, [{ status: 403, code: 'BIM360DM_ERROR', title: 'Unable to get hubs from BIM360DM EMEA.', detail: "You don't have permission to access this API" }]);
+        assert.equal(describeHubWarning(warnings[0]), "Hubs in EMEA are missing: Autodesk could not list them (You don't have permission to access this API, HTTP 403).");
       } finally {
         await warned.close();
         await withWarnings.close();
@@ -116,16 +119,41 @@ describe('core/dm against the emulator', function () {
       assert.ok(onlyFolders.length > 0 && onlyFolders.every((entry) => entry.type === 'folders'));
     });
 
-    it('filters contents by name, asking APS to filter and checking the answer', async () => {
-      const { ids } = emulator().seed;
-      emulator().requests.clear();
-      const matches = await client.dm.listFolderContents(ids.bim360Project, ids.folders.bigFolder, { nameContains: 'FILE-012' });
-      assert.deepEqual(matches.map((entry) => entry.name), Array.from({ length: 10 }, (_, i) => `file-012${i}.txt`));
-      const calls = emulator().requests.list({ path: '/contents' }).filter((call) => 'filter[attributes.displayName]-contains' in call.query);
-      assert.equal(calls.length, 1, 'one filtered page instead of 25');
-      const iterated: string[] = [];
-      for await (const entry of client.dm.folderContents(ids.bim360Project, ids.folders.bim360ProjectFiles, { nameContains: 'level' })) iterated.push(entry.name);
-      assert.deepEqual(iterated, ['Level 1']);
+    it('filters contents by name where APS refuses the filter (400): lists unfiltered, filters here, and stops asking', async () => {
+      const e = emulator();
+      const { ids } = e.seed;
+      const own = twoLeggedClient(e);
+      try {
+        e.requests.clear();
+        const matches = await own.dm.listFolderContents(ids.bim360Project, ids.folders.bigFolder, { nameContains: 'FILE-012' });
+        assert.deepEqual(matches.map((entry) => entry.name), Array.from({ length: 10 }, (_, i) => `file-012${i}.txt`));
+        const filtered = () => e.requests.list({ path: '/contents' }).filter((call) => 'filter[attributes.displayName]-contains' in call.query);
+        assert.deepEqual(filtered().map((call) => call.status), [400]);
+        const iterated: string[] = [];
+        for await (const entry of own.dm.folderContents(ids.bim360Project, ids.folders.bim360ProjectFiles, { nameContains: 'level' })) iterated.push(entry.name);
+        assert.deepEqual(iterated, ['Level 1']);
+        assert.equal(filtered().length, 1, 'the refusal is remembered');
+      } finally {
+        await own.close();
+      }
+    });
+
+    it('filters contents by name where APS accepts the filter: one filtered page instead of 25', async () => {
+      const lenient = await startEmulator({ switches: { contentsFilters: 'any-field' } });
+      const own = twoLeggedClient(lenient);
+      try {
+        const { ids } = lenient.seed;
+        const matches = await own.dm.listFolderContents(ids.bim360Project, ids.folders.bigFolder, { nameContains: 'FILE-012' });
+        assert.deepEqual(matches.map((entry) => entry.name), Array.from({ length: 10 }, (_, i) => `file-012${i}.txt`));
+        const calls = lenient.requests.list({ path: '/contents' });
+        assert.deepEqual(calls.map((call) => [call.status, 'filter[attributes.displayName]-contains' in call.query]), [[200, true]]);
+        const iterated: string[] = [];
+        for await (const entry of own.dm.folderContents(ids.bim360Project, ids.folders.bim360ProjectFiles, { nameContains: 'level' })) iterated.push(entry.name);
+        assert.deepEqual(iterated, ['Level 1']);
+      } finally {
+        await own.close();
+        await lenient.close();
+      }
     });
 
     it('reads an item with its tip, the tip alone, and all versions newest first', async () => {
@@ -240,6 +268,29 @@ describe('core/dm against the emulator', function () {
       assert.equal(first50.length, 50);
     });
   });
+
+  for (const form of ['seed', 'spec'] as const) {
+    it(`converts with the ${form} form: the 202 as ${form === 'seed' ? 'one object' : 'an array'}, the 303 to ${form === 'seed' ? 'a relative' : 'an absolute'} Location`, async () => {
+      const other = await startEmulator({ form: form as Form });
+      const own = twoLeggedClient(other);
+      try {
+        const { ids } = other.seed;
+        const version = tipVersionId(other, ids.items.towerRvt);
+        const job = await own.dm.createDownload(ids.bim360Project, version, 'ifc');
+        assert.equal(job.status, 'queued');
+        const download = await own.dm.convert(ids.bim360Project, version, 'nwc', { timing: FAST_POLL });
+        assert.equal(download.fileType, 'nwc');
+        const redirect = other.requests.list({ path: '/jobs/' }).find((request) => request.status === 303);
+        assert.ok(redirect);
+        assert.ok(other.requests.list({ path: `/downloads/${download.id}` }).some((request) => request.status === 200), 'the Location was followed');
+        const described = await other.describeObject(download.storage!.bucketKey, download.storage!.objectKey);
+        assert.equal((await own.oss.signedDownload(download.storage!)).sha1, described.sha1);
+      } finally {
+        await own.close();
+        await other.close();
+      }
+    });
+  }
 
   describe('conversions', () => {
     it('lists formats, converts, follows the 303 to the download and lists it afterwards', async () => {

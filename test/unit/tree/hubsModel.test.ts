@@ -71,7 +71,7 @@ describe('HubsModel over the emulator', function () {
     assert.equal(model.parent(after), folder);
   });
 
-  it('filters a folder by name with the server filter', async () => {
+  it('filters a folder by name, asking APS first (it refuses the filter) and filtering the listing itself', async () => {
     const folder = await bigFolder();
     assert.equal(folder.kind, 'folder');
     const sample = emu.seed.items.find((i) => i.folderId === emu.seed.ids.folders.bigFolder)!;
@@ -81,7 +81,22 @@ describe('HubsModel over the emulator', function () {
     const filtered = await model.children(folder);
     assert.ok(filtered.length >= 1);
     assert.ok(filtered.every((n) => n.kind !== 'item' || n.item.name.includes(needle) || n.item.displayName.includes(needle)));
-    assert.ok(emu.requests.list().some((r) => JSON.stringify(r.query).includes('displayName')));
+    assert.ok(emu.requests.list().some((r) => JSON.stringify(r.query).includes('displayName') && r.status === 400));
+  });
+
+  it('shows a notice after the hubs when APS could not list a region', async () => {
+    const refusing = await startEmulator({ hubWarnings: true });
+    const token = refusing.issueToken({ scopes: ['data:read'], userId: refusing.seed.ids.users.demo });
+    const http = new HttpClient({ dispatcher, baseUrl: refusing.baseUrl, authorizer: { getAccessToken: async () => token, onUnauthorized: async () => false } });
+    try {
+      const roots = await new HubsModel(dmHubsData(new DataManagementClient(http), 50)).children();
+      assert.deepEqual(roots.map((node) => node.kind), ['hub', 'hub', 'hub', 'hub', 'notice']);
+      assert.ok(!roots.some((node) => node.kind === 'hub' && node.hub.region === 'EMEA'));
+      const notice = roots.at(-1)!;
+      assert.equal(notice.kind === 'notice' && notice.text, "Hubs in EMEA are missing: Autodesk could not list them (You don't have permission to access this API, HTTP 403).");
+    } finally {
+      await refusing.close();
+    }
   });
 
   it('resolves and materializes an item four folders deep from its ID', async () => {
