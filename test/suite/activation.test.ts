@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { api } from './support/harness';
 
 const EXTENSION_ID = 'aps-explorer.aps-explorer';
 
@@ -8,8 +9,6 @@ interface ContributedCommand {
 }
 
 describe('Extension activation', () => {
-
-
   it('is installed and activates', async () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is not loaded`);
@@ -25,7 +24,18 @@ describe('Extension activation', () => {
   });
 
   it('opens the Hubs view through its focus command', async () => {
+    const { view } = (await api()).hubs;
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    if (view.visible) await new Promise<void>((resolve) => {
+      const hidden = view.onDidChangeVisibility(() => !view.visible && (hidden.dispose(), resolve()));
+    });
+    assert.equal(view.visible, false, 'hidden with the side bar');
+    const shown = new Promise<void>((resolve) => {
+      const visible = view.onDidChangeVisibility(() => view.visible && (visible.dispose(), resolve()));
+    });
     await vscode.commands.executeCommand('apsExplorer.hubs.focus');
+    await shown;
+    assert.equal(view.visible, true);
   });
 
   it('registers every command it contributes', async () => {

@@ -60,6 +60,39 @@ describe('Sign in with Autodesk (3-legged, PKCE) against the emulator', function
     assert.ok(emu.requests.list().some((r) => r.method === 'POST' && r.path === '/authentication/v2/revoke'));
   });
 
+  it('finishes signing in with the user id as the name when Autodesk refuses the profile, and says why', async () => {
+    const { emu, ext, prompts } = await useEmulator();
+    await setSetting('clientId', emu.seed.publicApp.clientId);
+    await ext.accounts.reconnect();
+    const demo = emu.seed.ids.users.demo;
+    emu.faults.add({
+      kind: 'status',
+      status: 403,
+      path: '/userinfo',
+      body: JSON.stringify({ developerMessage: 'Token does not have the privilege for this request.', moreInfo: 'https://aps.autodesk.com/', errorCode: 'AUTH-010' }),
+    });
+    prompts.onOpenExternal = async (url) => {
+      void allowInBrowser(url, demo).catch((error: unknown) => console.error('browser step failed', error));
+      return true;
+    };
+    try {
+      await vscode.commands.executeCommand('apsExplorer.signIn');
+      assert.equal(ext.accounts.account?.mode, 'user', JSON.stringify(prompts.notifications));
+      assert.equal(ext.accounts.account?.id, demo);
+      assert.equal(ext.accounts.account?.label, `Autodesk user ${demo}`);
+      const said = prompts.notifications.at(-1)!;
+      assert.equal(said.level, 'warning');
+      assert.equal(
+        said.message,
+        `Signed in to Autodesk as Autodesk user ${demo}. Autodesk did not share your profile, so your user ID stands in for your name: Autodesk refused reading your Autodesk profile: the sign-in lacks the scope user-profile:read. Sign out and sign in again so Autodesk grants it, and check that your APS app may use it.`,
+      );
+      assert.ok((await children(ext)).length > 0, 'the tree works as that user');
+    } finally {
+      emu.faults.clear();
+      await vscode.commands.executeCommand('apsExplorer.signOut');
+    }
+  });
+
   it('asks a confidential app for its secret once, then finishes signing in', async () => {
     const { emu, ext, prompts } = await useEmulator();
     const demo = emu.seed.ids.users.demo;

@@ -118,10 +118,52 @@ describe('Hubs tree (2-legged, against the emulator)', function () {
     assert.equal(ext.hubs.view.selection[0]?.id, `item:${id}`);
   });
 
-  it('copies IDs and URNs', async () => {
-    const hubNode = (await children(ext))[0];
-    await vscode.commands.executeCommand('apsExplorer.copyId', hubNode);
-    assert.equal(await vscode.env.clipboard.readText(), hubNode.kind === 'hub' ? hubNode.hub.id : '');
+  it('copies the ID, URN and web link of every node kind whose menu offers them, exactly as APS names them', async () => {
+    const { ids } = emu.seed;
+    const tower = emu.seed.items.find((candidate) => candidate.id === ids.items.towerRvt)!;
+    const hubNode = await walk(ext, 'Emulator BIM 360 Account');
+    const projectNode = await walk(ext, 'Emulator BIM 360 Account', 'Tower');
+    const folderNode = await walk(ext, 'Emulator BIM 360 Account', 'Tower', 'Project Files');
+    const itemNode = await walk(ext, 'Emulator BIM 360 Account', 'Tower', 'Project Files', 'Tower.rvt');
+    const versionNode = (await children(ext, itemNode))[1];
+    const olderVersion = tower.versions.at(-2)!;
+
+    // What APS itself says about each resource: ids from the seed, web links as the emulator serves them.
+    const token = emu.issueToken({ scopes: ['data:read'] });
+    const webView = async (path: string) => {
+      const response = await fetch(`${emu.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await response.json()) as { data: { links: { webView?: { href: string } } } }).data.links.webView?.href;
+    };
+    const project = `/data/v1/projects/${ids.bim360Project}`;
+    const base64Url = (id: string) => Buffer.from(id).toString('base64url');
+    const expected: Record<string, Record<string, string | undefined>> = {
+      hub: { copyId: ids.bim360Hub },
+      project: { copyId: ids.bim360Project, copyWebLink: await webView(`/project/v1/hubs/${ids.bim360Hub}/projects/${ids.bim360Project}`) },
+      folder: { copyId: ids.folders.bim360ProjectFiles, copyWebLink: await webView(`${project}/folders/${encodeURIComponent(ids.folders.bim360ProjectFiles)}`) },
+      item: { copyId: tower.id, copyUrn: base64Url(tower.versions.at(-1)!.id), copyWebLink: await webView(`${project}/items/${encodeURIComponent(tower.id)}`) },
+      version: { copyId: olderVersion.id, copyUrn: base64Url(olderVersion.id), copyWebLink: await webView(`${project}/versions/${encodeURIComponent(olderVersion.id)}`) },
+    };
+
+    const menus = (vscode.extensions.getExtension('aps-explorer.aps-explorer')!.packageJSON.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>).filter((entry) =>
+      ['apsExplorer.copyId', 'apsExplorer.copyUrn', 'apsExplorer.copyWebLink'].includes(entry.command),
+    );
+    const offers = (command: string, contextValue: string) =>
+      menus.filter((entry) => entry.command === command).some((entry) => new RegExp(/viewItem =~ \/(.+)\/$/.exec(entry.when)![1]).test(contextValue));
+
+    const copied: string[] = [];
+    for (const node of [hubNode, projectNode, folderNode, itemNode, versionNode]) {
+      const contextValue = item(ext, node).contextValue ?? '';
+      for (const command of ['copyId', 'copyUrn', 'copyWebLink']) {
+        const wanted = expected[node.kind][command];
+        assert.equal(offers(`apsExplorer.${command}`, contextValue), wanted !== undefined, `${node.kind} ${contextValue}: ${command} offered`);
+        if (wanted === undefined) continue;
+        await vscode.env.clipboard.writeText('(nothing copied)');
+        await vscode.commands.executeCommand(`apsExplorer.${command}`, node);
+        assert.equal(await vscode.env.clipboard.readText(), wanted, `${command} on the ${node.kind}`);
+        copied.push(`${node.kind}:${command}`);
+      }
+    }
+    assert.equal(copied.length, 11);
   });
 });
 

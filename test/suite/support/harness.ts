@@ -8,9 +8,12 @@ export const EXTENSION_ID = 'aps-explorer.aps-explorer';
 
 let running: Promise<RunningEmulator> | undefined;
 
-/** One emulator for the whole extension-host run, in this (extension host) process. */
+/**
+ * One emulator for the whole extension-host run, in this (extension host) process: strict and with APS's
+ * per-endpoint rate limits on, so every flow is proven within them.
+ */
 export function emulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  running ??= startEmulator({ jobSteps: { queuedPolls: 1, processingPolls: 1 }, ...options } as EmulatorOptions);
+  running ??= startEmulator({ strictness: 'strict', rateLimits: true, jobSteps: { queuedPolls: 1, processingPolls: 1 }, ...options } as EmulatorOptions);
   return running;
 }
 
@@ -33,8 +36,8 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
 }
 
 /** Points the extension at the emulator's demo app, signed out, with fresh scripted prompts. */
-export async function useEmulator(overrides: Record<string, unknown> = {}): Promise<{ emu: RunningEmulator; ext: ApsExplorerApi; prompts: ScriptedPrompts }> {
-  const emu = await emulator();
+export async function useEmulator(overrides: Record<string, unknown> = {}, target?: RunningEmulator): Promise<{ emu: RunningEmulator; ext: ApsExplorerApi; prompts: ScriptedPrompts }> {
+  const emu = target ?? (await emulator());
   const ext = await api();
   await ext.accounts.signOut();
   const settings: Record<string, unknown> = {
@@ -51,6 +54,20 @@ export async function useEmulator(overrides: Record<string, unknown> = {}): Prom
   const prompts = new ScriptedPrompts();
   ext.setPrompts(prompts);
   return { emu, ext, prompts };
+}
+
+/**
+ * Runs `test` with the extension pointed at an emulator of its own (another form, a scenario switch),
+ * then signs out and points it back at the shared one.
+ */
+export async function withOwnEmulator(options: EmulatorOptions, test: (own: { emu: RunningEmulator; ext: ApsExplorerApi; prompts: ScriptedPrompts }) => Promise<void>, overrides: Record<string, unknown> = {}): Promise<void> {
+  const own = await startEmulator({ strictness: 'strict', rateLimits: true, jobSteps: { queuedPolls: 1, processingPolls: 1 }, ...options });
+  try {
+    await test(await useEmulator(overrides, own));
+  } finally {
+    await useEmulator();
+    await own.close();
+  }
 }
 
 /** 2-legged sign-in through the real command, answering its input box. */
