@@ -8,12 +8,13 @@ import { baseSettings, repoRoot } from '../runners/codeServer';
 import { emulatorSettings, startDemoWorkbench } from '../runners/demoWorkbench';
 import { killProcessTree, Teardown } from '../runners/processTree';
 
-const DEMO_LATENCY = { latencyMs: 60, jitterMs: 40 };
+// The browser demo's emulator is strict with APS's rate limits on (demoWorkbench.ts); so is the desktop one.
+const DEMO_EMULATOR = { latencyMs: 60, jitterMs: 40, strictness: 'strict', rateLimits: true } as const;
 const demoRoot = join(repoRoot, '.demo');
 
 async function browserDemo(teardown: Teardown): Promise<void> {
   const port = process.env.APS_DEMO_PORT ? Number(process.env.APS_DEMO_PORT) : undefined;
-  const demo = await startDemoWorkbench({ root: demoRoot, emulator: DEMO_LATENCY, port });
+  const demo = await startDemoWorkbench({ root: demoRoot, emulator: DEMO_EMULATOR, port });
   teardown.add(() => demo.stop());
   printEmulator(demo.emulator);
   console.log('APS Explorer is running in VS Code (code-server). Open this URL in a browser:');
@@ -24,7 +25,7 @@ async function browserDemo(teardown: Teardown): Promise<void> {
 }
 
 async function desktopDemo(teardown: Teardown): Promise<void> {
-  const emulator = await startEmulator(DEMO_LATENCY);
+  const emulator = await startEmulator(DEMO_EMULATOR);
   teardown.add(() => emulator.close());
   const userData = join(demoRoot, 'desktop-user-data');
   const workspace = join(demoRoot, 'workspace');

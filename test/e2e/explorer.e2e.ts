@@ -1,6 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { UiSession } from './support/session';
+
+function sha1(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
 
 /**
  * What a person does on a first day with APS Explorer, in the real workbench, against the emulator.
@@ -13,7 +20,27 @@ describe('APS Explorer in the browser workbench (e2e)', function () {
   before(async () => {
     UiSession.clearScreenshots();
     ui = await UiSession.start({ emulator: { latencyMs: 20 }, settings: { 'apsExplorer.pageSize': 15 } });
+    assert.equal(ui.demo.emulator.switches.rateLimits, 'aps', "APS's rate limits are on");
   });
+
+  /** The file the product wrote, below the workspace's aps/ folder. */
+  const written = (...path: string[]) => readFileSync(join(ui.demo.workspace, 'aps', ...path));
+  /** What APS (the emulator) answers about a resource, asked as the demo app. */
+  const apsJson = async (path: string) => {
+    const token = ui.demo.emulator.issueToken({ scopes: ['data:read'] });
+    const response = await fetch(`${ui.demo.emulator.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200, path);
+    return (await response.json()) as { data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  /** sha1 of a stored object, by its `bucketKey/objectKey`. */
+  const objectSha1 = async (key: string) => {
+    const slash = key.indexOf('/');
+    return (await ui.demo.emulator.describeObject(key.slice(0, slash), key.slice(slash + 1))).sha1;
+  };
+  const towerTip = () => {
+    const { seed } = ui.demo.emulator;
+    return seed.items.find((item) => item.id === seed.ids.items.towerRvt)!.versions.at(-1)!;
+  };
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await ui.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
@@ -60,6 +87,7 @@ describe('APS Explorer in the browser workbench (e2e)', function () {
   it('downloads a version from its context menu into the workspace', async () => {
     await ui.contextMenu(ui.row('v3, latest'), 'Download');
     await ui.notification(/Downloaded .*Tower\.rvt/).waitFor();
+    assert.equal(sha1(written('Tower', 'Project Files', 'Tower.rvt')), await objectSha1(towerTip().storage!));
     await ui.screenshot('06-downloaded');
     await ui.page.locator('.activitybar').getByRole('tab', { name: /^Explorer/ }).click();
     for (const folder of ['aps', 'Tower', 'Project Files']) await expand(ui.page, ui, folder);
@@ -72,6 +100,11 @@ describe('APS Explorer in the browser workbench (e2e)', function () {
     await ui.contextMenu(ui.row('Tower.rvt'), 'Convert…');
     await ui.quickPick('IFC');
     await ui.notification(/Converted to IFC/).waitFor({ timeout: 60_000 });
+    const { seed } = ui.demo.emulator;
+    const downloads = await apsJson(`/data/v1/projects/${seed.ids.bim360Project}/versions/${encodeURIComponent(towerTip().id)}/downloads?filter%5Bformat.fileType%5D=ifc`);
+    assert.equal(downloads.data.length, 1, 'one conversion to IFC');
+    const storage = (downloads.data[0].relationships.storage.data.id as string).replace('urn:adsk.objects:os.object:', '');
+    assert.equal(sha1(written('Tower', 'Project Files', 'Tower.ifc')), await objectSha1(storage));
     await ui.screenshot('08-converted');
   });
 
@@ -80,6 +113,13 @@ describe('APS Explorer in the browser workbench (e2e)', function () {
     await ui.contextMenu(ui.row('A-101 FLOOR PLANS'), 'Export as PDF');
     await ui.quickPick('Without markups');
     await ui.notification(/Exported as PDF/).waitFor({ timeout: 60_000 });
+    const polled = ui.demo.emulator.requests.list({ method: 'GET', path: /^\/bim360\/docs\/v1\/projects\/[^/]+\/versions\/[^/]+\/exports\/[^/]+$/ }).at(-1);
+    assert.ok(polled, 'the export was polled');
+    const exported = await apsJson(polled.path);
+    const pdf = Buffer.from(await (await fetch(exported.data.signedUrl)).arrayBuffer());
+    const files = readdirSync(join(ui.demo.workspace, 'aps', 'Tower', 'Plans')).filter((name) => name.startsWith('A-101') && name.endsWith('.pdf'));
+    assert.equal(files.length, 1, files.join(', '));
+    assert.equal(sha1(written('Tower', 'Plans', files[0])), sha1(pdf));
     await ui.screenshot('09-exported');
   });
 

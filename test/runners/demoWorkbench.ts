@@ -36,7 +36,8 @@ export async function startDemoWorkbench(options: { root: string; emulator?: Emu
   const workspace = join(options.root, 'workspace');
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(workspace, { recursive: true });
-  const emulator = await startEmulator({ host: BROWSER_EMULATOR_HOST, ...options.emulator });
+  // Strict, with APS's rate limits: the demo and the e2e suite show the product within them.
+  const emulator = await startEmulator({ host: BROWSER_EMULATOR_HOST, strictness: 'strict', rateLimits: true, ...options.emulator });
   try {
     const settings = { ...emulatorSettings(emulator), 'workbench.colorTheme': 'Default Dark Modern', ...options.settings };
     const server = await startCodeServer({ stateDir, workspaceFolder: workspace, port: options.port, settings });
