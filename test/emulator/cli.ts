@@ -89,15 +89,7 @@ function parseArgs(argv: string[]): EmulatorOptions & { verbose: boolean } {
 async function main(): Promise<void> {
   const { verbose, ...options } = parseArgs(process.argv.slice(2));
   const emulator = await startEmulator({ ...options, ...(verbose ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}) });
-  process.stdout.write(
-    [
-      `base url: ${emulator.baseUrl}`,
-      `storage url: ${emulator.storageUrl}`,
-      `client id: ${emulator.seed.credentials.clientId}`,
-      `client secret: ${emulator.seed.credentials.clientSecret}`,
-      '',
-    ].join('\n'),
-  );
+  // Ready for signals before anyone reads the lines below and may stop it.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -107,6 +99,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  process.stdout.write(
+    [
+      `base url: ${emulator.baseUrl}`,
+      `storage url: ${emulator.storageUrl}`,
+      `client id: ${emulator.seed.credentials.clientId}`,
+      `client secret: ${emulator.seed.credentials.clientSecret}`,
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((error: unknown) => {
