@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { ApsError } from './apsError';
 import type { RequestAuthorizer } from './authorizer';
 import { delay, throwIfAborted } from './delay';
+import { documentedEndpoint } from './documentedLimits';
 import { errorFromResponse, errorFromTransport, requestIdFrom, type ResponseHeaders } from './errorFactory';
 import { redactUrl } from './redact';
 import { RequestBudget } from './requestBudget';
@@ -88,6 +89,8 @@ export class HttpClient {
     const target = this.buildUrl(request);
     const logUrl = redactUrl(target.toString());
     const { body, contentType } = encodeBody(request);
+    // APS budgets requests per endpoint (OSS as a whole): a 429 holds back only what shares its limit.
+    const limit = documentedEndpoint(request.method, target.pathname)?.what;
     let refreshed = false;
     let retriesUsed = 0;
 
@@ -95,7 +98,7 @@ export class HttpClient {
       throwIfAborted(request.signal);
       const token = auth ? await auth.getAccessToken(request.signal) : undefined;
       const headers = this.buildHeaders(request, token, auth?.userId, contentType);
-      const outcome = await this.attempt(target, request.method, headers, body, request.signal);
+      const outcome = await this.attempt(target, request.method, headers, body, request.signal, limit);
       const entry: RequestLogEntry = { method: request.method, url: logUrl, durationMs: outcome.durationMs, attempt };
 
       if ('error' in outcome) {
@@ -137,7 +140,7 @@ export class HttpClient {
       const wait = this.retryWait(status, retryAfterMs, retriesUsed, retry);
       if (wait !== undefined && retriesUsed < retry.maxRetries && mayRetry(request.method, request.idempotent, { status })) {
         retriesUsed++;
-        if (status === 429) this.budget.pause(target.host, Date.now() + wait);
+        if (status === 429) this.budget.pause(target.host, Date.now() + wait, limit);
         this.log({ ...entry, retryInMs: wait });
         await delay(wait, request.signal);
         continue;
@@ -195,8 +198,9 @@ export class HttpClient {
     headers: Record<string, string>,
     body: string | Buffer | undefined,
     signal: AbortSignal | undefined,
+    limit: string | undefined,
   ): Promise<{ status: number; headers: ResponseHeaders; text: string; durationMs: number } | { error: unknown; durationMs: number }> {
-    const release = await this.budget.acquire(url.host, signal);
+    const release = await this.budget.acquire(url.host, signal, limit);
     const started = performance.now();
     try {
       const response = await this.dispatcher.request({

@@ -1,4 +1,5 @@
-// Per-host request budget: a concurrency cap plus a token bucket, and a shared pause after a 429.
+// Per-host request budget: a concurrency cap plus a token bucket, and a pause after a 429: for the one
+// rate limit the 429 came from (APS budgets each endpoint, and OSS as a whole), or for the whole host.
 import { delay, throwIfAborted } from './delay';
 
 export interface BudgetOptions {
@@ -20,21 +21,26 @@ class HostBudget {
   private tokens: number;
   private refilledAt: number;
   private pausedUntil = 0;
+  private readonly limitPausedUntil = new Map<string, number>();
 
   constructor(private readonly options: BudgetOptions, private readonly now: () => number) {
     this.tokens = options.burst;
     this.refilledAt = now();
   }
 
-  /** Blocks every new request to this host until `until` (epoch ms), e.g. after a 429 with Retry-After. */
-  pause(until: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, until);
+  /**
+   * Blocks new requests until `until` (epoch ms), e.g. after a 429 with Retry-After: those under the same
+   * rate `limit`, or, without one, every request to this host.
+   */
+  pause(until: number, limit?: string): void {
+    if (limit === undefined) this.pausedUntil = Math.max(this.pausedUntil, until);
+    else this.limitPausedUntil.set(limit, Math.max(this.limitPausedUntil.get(limit) ?? 0, until));
   }
 
-  async acquire(signal?: AbortSignal): Promise<Release> {
+  async acquire(signal?: AbortSignal, limit?: string): Promise<Release> {
     await this.acquireSlot(signal);
     try {
-      await this.waitForPauseAndToken(signal);
+      await this.waitForPauseAndToken(signal, limit);
     } catch (error) {
       this.releaseSlot();
       throw error;
@@ -75,11 +81,12 @@ class HostBudget {
     if (next) next();
   }
 
-  private async waitForPauseAndToken(signal?: AbortSignal): Promise<void> {
+  private async waitForPauseAndToken(signal?: AbortSignal, limit?: string): Promise<void> {
     for (;;) {
       const now = this.now();
-      if (now < this.pausedUntil) {
-        await delay(this.pausedUntil - now, signal);
+      const until = Math.max(this.pausedUntil, limit === undefined ? 0 : (this.limitPausedUntil.get(limit) ?? 0));
+      if (now < until) {
+        await delay(until - now, signal);
         continue;
       }
       this.refill(now);
@@ -103,12 +110,13 @@ export class RequestBudget {
 
   constructor(private readonly options: BudgetOptions = DEFAULT_BUDGET, private readonly now: () => number = Date.now) {}
 
-  acquire(host: string, signal?: AbortSignal): Promise<Release> {
-    return this.hostBudget(host).acquire(signal);
+  /** `limit` names the rate limit the request counts against (see documentedLimits.ts), if known. */
+  acquire(host: string, signal?: AbortSignal, limit?: string): Promise<Release> {
+    return this.hostBudget(host).acquire(signal, limit);
   }
 
-  pause(host: string, until: number): void {
-    this.hostBudget(host).pause(until);
+  pause(host: string, until: number, limit?: string): void {
+    this.hostBudget(host).pause(until, limit);
   }
 
   private hostBudget(host: string): HostBudget {

@@ -91,6 +91,29 @@ describe('core/http against the emulator', function () {
     }
   });
 
+  it('holds back only what shares the limit a 429 came from: APS budgets each endpoint', async function () {
+    this.timeout(30_000);
+    const e = emulator();
+    const log = captureLog();
+    const client = twoLeggedClient(e, log);
+    const stop = new AbortController();
+    try {
+      await client.dm.listHubs();
+      e.faults.add({ kind: 'status', status: 429, retryAfter: 60, path: '/project/v1/hubs', method: 'GET', count: 1 });
+      e.requests.clear();
+      const hubs = client.dm.listHubs({ signal: stop.signal }).catch((error: unknown) => error);
+      // The gate: the client has read the 429 and now waits a minute before listing hubs again.
+      while (!log.entries.some((entry) => entry.status === 429 && entry.retryInMs !== undefined)) await new Promise((resolve) => setImmediate(resolve));
+      const projects = await client.dm.listProjects(e.seed.ids.bim360Hub);
+      assert.ok(projects.length > 0, 'listing projects did not wait for the hubs limit');
+      assert.deepEqual(e.requests.list({ path: /^\/project\/v1\/hubs$/ }).map((call) => call.status), [429], 'the hubs are still waiting');
+      stop.abort();
+      assert.equal(((await hubs) as Error).name, 'AbortError');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('honours an HTTP-date Retry-After', async () => {
     const e = emulator();
     const client = twoLeggedClient(e);
