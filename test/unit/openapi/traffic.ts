@@ -76,7 +76,7 @@ export async function productScenario(emulator: RunningEmulator): Promise<void> 
             await client.dm.getFolder(project.id, folder.id);
             const entries: Awaited<ReturnType<typeof client.dm.listFolderContents>> = [];
             for await (const entry of client.dm.folderContents(project.id, folder.id, { pageSize: 7 })) if (entries.push(entry) >= 14) break;
-            for (const entry of entries.slice(0, 4)) {
+            for (const entry of entries.slice(0, 3)) {
               if (entry.type === 'folders') await firstEntries(client.dm.folderContents(project.id, entry.id, { pageSize: 3 }), 6);
               else {
                 await client.dm.getItem(project.id, entry.id);
