@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SCOPES } from '../client/connection';
+import { SCOPES } from '../core/client';
 import type { Account, Accounts } from './accounts';
 
 export const AUTH_PROVIDER_ID = 'aps';

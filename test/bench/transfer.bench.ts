@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseBytes } from '../../src/core/transfer/cliArgs';
+import { parseBytes } from '../../src/cli/main';
 import { seed, type SizeName } from '../emulator/seed';
 import { startEmulatorProcess } from './emulatorProcess';
 import type { HostedDownload, HostedResult } from './engineHost';

@@ -59,3 +59,24 @@ export function hasErrnoCode(error: unknown, ...codes: string[]): boolean {
   const code = errnoCode(error);
   return code !== undefined && codes.includes(code);
 }
+
+// Control flow inside one download, never seen outside the engine:
+
+/** The stored object changed, so start over from byte 0. */
+export class RestartRequired extends Error {
+  constructor(readonly reason: string) {
+    super(`The object changed during the download: ${reason}`);
+    this.name = 'RestartRequired';
+  }
+}
+
+/** Storage answered a range request with the whole object. */
+export class RangeIgnored extends Error {
+  constructor() {
+    super('The storage origin ignored the Range header');
+    this.name = 'RangeIgnored';
+  }
+}
+
+/** The finished file does not hash to the expected sha1. */
+export class VerifyMismatch extends RestartRequired {}

@@ -1,5 +1,5 @@
 // A file-system seam that fails on purpose (tests run as root, where permissions alone stop nothing).
-import { nodeFs, withWritev, type TransferFs } from '../../../src/core/transfer/fileSystem';
+import { nodeFs, withWritev, type TransferFs } from '../../../src/core/transfer/disk/fileSystem';
 
 export function errno(code: string): Error {
   return Object.assign(new Error(`${code}: injected`), { code });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { IntervalSet } from '../../../src/core/transfer/intervals';
-import { planSpans, SpanScheduler, type Span } from '../../../src/core/transfer/scheduler';
+import { IntervalSet } from '../../../src/core/transfer/plan/intervals';
+import { planSpans, SpanScheduler, type Span } from '../../../src/core/transfer/plan/scheduler';
 import type { StorageSegment } from '../../../src/core/transfer/types';
 
 describe('transfer: byte intervals and span scheduling', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { inlineWritesFs } from '../../../src/core/transfer/fileSystem';
+import { inlineWritesFs } from '../../../src/core/transfer/disk/fileSystem';
 import { FAST, KiB, listFiles, MiB, requestedRanges, seededObject, sha1OfFile, useTransferHarness } from './harness';
 
 describe('transfer: downloads are byte-exact at every size boundary', function () {
