@@ -170,7 +170,7 @@ function summarize(results: readonly BulkFileResult[], planned: Planned, seconds
     return 130;
   }
   const total = results.length + planned.unavailable.length;
-  output.note(`${count('downloaded')} of ${total} file${total === 1 ? '' : 's'} downloaded (${formatBytes(bytes)}) in ${duration(seconds)}${count('skipped') ? `, ${count('skipped')} skipped` : ''}${failed ? `, ${failed} failed` : ''}.`);
+  output.note(`${count('downloaded')} of ${total} file${total === 1 ? '' : 's'} downloaded (${formatBytes(bytes)}) in ${seconds < 60 ? `${seconds.toFixed(1)}s` : duration(seconds)}${count('skipped') ? `, ${count('skipped')} skipped` : ''}${failed ? `, ${failed} failed` : ''}.`);
   return failed > 0 ? 1 : 0;
 }
 
