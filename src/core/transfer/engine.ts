@@ -23,8 +23,6 @@ export interface TransferEngineOptions {
   readonly proxy?: ProxySettings;
   readonly fs?: TransferFs;
   readonly log?: TransferLog;
-  /** Source of randomness for backoff jitter. */
-  readonly random?: () => number;
 }
 
 /** Downloads storage objects into files: ranged, parallel, resumable, verified. No VS Code dependency. */
@@ -42,7 +40,6 @@ export class TransferEngine {
       limiter: new Limiter(cap),
       fs: options.fs ?? nodeFs,
       log: options.log ?? (() => undefined),
-      random: options.random ?? Math.random,
       buffers: new BufferPool(WRITE_BUFFER_BYTES, BUFFERS_PER_WRITER * cap),
     };
   }
@@ -101,7 +98,7 @@ export class TransferEngine {
    */
   async downloadMany(items: readonly BulkItem[], options: BulkOptions = {}): Promise<BulkResult> {
     const { concurrentFiles, onProgress, onFileSettled, ...fileOptions } = options;
-    const aggregate = new AggregateProgressTracker(() => items.length, onProgress, options.progressIntervalMs);
+    const aggregate = new AggregateProgressTracker(items.length, onProgress, options.progressIntervalMs);
     const results: BulkFileResult[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {

@@ -4,8 +4,7 @@ export { TransferError, isTransferError, type TransferErrorCode } from './errors
 export { nodeFs, type TransferFs, type TransferFile } from './disk/fileSystem';
 export { partFilesFor } from './disk/partFiles';
 export { isInside, numberedName, splitExtension, MAX_NAME_BYTES } from './disk/placement';
-export { urlSource } from './sources/urlSource';
+export { fileNameFromUrl, urlSource } from './sources/urlSource';
 export { ossObjectSource, type FetchSignedDownload } from './sources/ossSource';
-export { fileNameFromUrl } from './sources/names';
 export * from './settings';
 export type * from './types';

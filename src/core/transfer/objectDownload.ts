@@ -27,7 +27,6 @@ export interface EngineContext {
   readonly limiter: Limiter;
   readonly fs: TransferFs;
   readonly log: TransferLog;
-  readonly random: () => number;
   readonly buffers: BufferPool;
 }
 
@@ -121,7 +120,6 @@ export class ObjectDownload {
         signal,
         retry: this.settings.retry,
         stallTimeoutMs: this.settings.stallTimeoutMs,
-        random: this.engine.random,
         singleStream,
         log: this.engine.log,
         stats,
@@ -213,13 +211,8 @@ export class ObjectDownload {
     return { file, done: new IntervalSet(), etags: [] };
   }
 
-  private async transfer(
-    resolved: ResolvedObject,
-    done: IntervalSet,
-    hashing: boolean,
-    signal: AbortSignal,
-    context: (signal: AbortSignal, singleStream: boolean) => FetchContext,
-  ): Promise<void> {
+  /** Fetches the missing bytes: one span per connection, or over one connection when storage ignores Range. */
+  private async transfer(resolved: ResolvedObject, done: IntervalSet, hashing: boolean, signal: AbortSignal, context: (signal: AbortSignal, singleStream: boolean) => FetchContext): Promise<void> {
     const segments = segmentsOf(resolved);
     const single = resolved.size < this.settings.singleRequestThreshold;
     const connections = single ? 1 : this.settings.connections;
@@ -244,9 +237,7 @@ export class ObjectDownload {
     if (size !== resolved.size) throw new RestartRequired(`the file has ${size} bytes, expected ${resolved.size}`);
     if (!hasher || !resolved.sha1) return undefined;
     const actual = await this.fileStep('read back', () => hasher.digest());
-    if (actual !== resolved.sha1.toLowerCase()) {
-      throw new VerifyMismatch(`sha1 ${actual} does not match the expected ${resolved.sha1}`);
-    }
+    if (actual !== resolved.sha1.toLowerCase()) throw new VerifyMismatch(`sha1 ${actual} does not match the expected ${resolved.sha1}`);
     return actual;
   }
 

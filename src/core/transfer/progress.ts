@@ -101,7 +101,7 @@ export class AggregateProgressTracker {
   private ticker?: NodeJS.Timeout;
 
   constructor(
-    private readonly fileCount: () => number,
+    private readonly fileCount: number,
     private readonly listener: ((progress: AggregateProgress) => void) | undefined,
     private readonly intervalMs = 250,
   ) {}
@@ -123,28 +123,18 @@ export class AggregateProgressTracker {
   }
 
   snapshot(): AggregateProgress {
-    let totalBytes = 0;
-    let transferredBytes = 0;
-    let bytesPerSecond = 0;
-    let finishedFiles = 0;
-    let failedFiles = 0;
-    let skippedFiles = 0;
-    let activeFiles = 0;
-    for (const file of this.latest.values()) {
-      totalBytes += file.totalBytes ?? 0;
-      transferredBytes += file.transferredBytes;
-      bytesPerSecond += file.bytesPerSecond;
-      if (file.phase === 'done') finishedFiles++;
-      else if (file.phase === 'failed' || file.phase === 'cancelled') failedFiles++;
-      else if (file.phase === 'skipped') skippedFiles++;
-      else if (file.phase !== 'queued') activeFiles++;
-    }
+    const files = [...this.latest.values()];
+    const sum = (pick: (file: FileProgress) => number) => files.reduce((total, file) => total + pick(file), 0);
+    const count = (...phases: TransferPhase[]) => files.filter((file) => phases.includes(file.phase)).length;
+    const totalBytes = sum((file) => file.totalBytes ?? 0);
+    const transferredBytes = sum((file) => file.transferredBytes);
+    const bytesPerSecond = sum((file) => file.bytesPerSecond);
     return {
-      files: this.fileCount(),
-      finishedFiles,
-      failedFiles,
-      skippedFiles,
-      activeFiles,
+      files: this.fileCount,
+      finishedFiles: count('done'),
+      failedFiles: count('failed', 'cancelled'),
+      skippedFiles: count('skipped'),
+      activeFiles: count('resolving', 'downloading', 'verifying', 'finalizing'),
       totalBytes,
       transferredBytes,
       bytesPerSecond,

@@ -18,8 +18,6 @@ export interface ResolvedObject {
   readonly expiresAt?: number;
   /** Present for the OSS 'chunked' form: one URL per stored part, covering the object in order. */
   readonly segments?: readonly StorageSegment[];
-  /** Name the server suggests (Content-Disposition or URL path), unsanitized. */
-  readonly suggestedName?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { nodeFs, withWritev, type TransferFs } from '../../../src/core/transfer/disk/fileSystem';
+import { nodeFs, type TransferFs } from '../../../src/core/transfer/disk/fileSystem';
+import { withWritev } from './faultyFs';
 import { FAST, KiB, listFiles, MiB, requestedRanges, sha1OfFile, useTransferHarness } from './harness';
 
 /** nodeFs whose data writes take `delayMs` each; counts how many run at once. */

@@ -49,7 +49,7 @@ describe('transfer: resume', function () {
     assert.equal(result.resumedBytes, journaled.size);
     assert.equal(await sha1OfFile(target), object.sha1);
 
-    const covered = journaled.clone();
+    const covered = IntervalSet.from(journaled.toArray());
     const downloads = h.storageRequests().filter((request) => request.range !== 'bytes=0-0');
     for (const [start, end] of requestedRanges(downloads, object.objectKey, size)) {
       assert.equal(journaled.coveredWithin(start, end + 1), 0, `bytes ${start}-${end} were already journaled`);

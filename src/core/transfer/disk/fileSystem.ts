@@ -1,4 +1,4 @@
-import { promises as fsp, writevSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 
 /** The part of a file handle the engine uses (node:fs/promises FileHandle satisfies it). */
 export interface TransferFile {
@@ -66,33 +66,6 @@ export const nodeFs: TransferFs = {
   },
   realpath: (path) => fsp.realpath(path),
 };
-
-/**
- * nodeFs, but data writes run inline on the calling thread instead of hopping to libuv's thread pool
- * and back, as curl and aria2c write. A write into the page cache is a short copy, cheaper than the
- * hop when the CPU is the bottleneck. Only for a process that does nothing but download (the CLI):
- * a slow disk stalls the event loop, which the extension host must never suffer.
- */
-export const inlineWritesFs: TransferFs = {
-  ...nodeFs,
-  open: async (path, flags) => {
-    const handle = await fsp.open(path, flags);
-    return withWritev(handle, async (buffers, position) => ({ bytesWritten: writevSync(handle.fd, buffers, position) }));
-  },
-};
-
-/** `handle` with its writes going through `writev` instead. */
-export function withWritev(handle: TransferFile, writev: TransferFile['writev']): TransferFile {
-  return {
-    writev,
-    read: (buffer, offset, length, position) => handle.read(buffer, offset, length, position),
-    datasync: () => handle.datasync(),
-    sync: () => handle.sync(),
-    stat: () => handle.stat(),
-    truncate: (length) => handle.truncate(length),
-    close: () => handle.close(),
-  };
-}
 
 /** Writes every byte of `buffers` at `position`, looping over short writes. */
 export async function writeFully(file: TransferFile, buffers: readonly Buffer[], position: number): Promise<void> {

@@ -20,15 +20,8 @@ export interface JournalData {
 }
 
 function isInterval(value: unknown, size: number): value is Interval {
-  return (
-    Array.isArray(value) &&
-    value.length === 2 &&
-    Number.isSafeInteger(value[0]) &&
-    Number.isSafeInteger(value[1]) &&
-    value[0] >= 0 &&
-    value[0] < value[1] &&
-    value[1] <= size
-  );
+  const [start, end] = Array.isArray(value) && value.length === 2 ? (value as unknown[]) : [];
+  return Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= (start as number) && (start as number) < (end as number) && (end as number) <= size;
 }
 
 /** Parses a journal; anything damaged or foreign yields undefined (the caller then restarts cleanly). */

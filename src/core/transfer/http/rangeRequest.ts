@@ -24,7 +24,6 @@ export interface FetchContext {
   readonly signal: AbortSignal;
   readonly retry: RetryPolicy;
   readonly stallTimeoutMs: number;
-  readonly random: () => number;
   /** Storage ignored Range: accept 200 bodies for partial tasks, writing what is still missing. */
   readonly singleStream: boolean;
   readonly log: TransferLog;
@@ -78,7 +77,7 @@ export async function fetchSpan(ctx: FetchContext, span: Span): Promise<void> {
       const wait =
         error.retryAfterMs !== undefined
           ? Math.min(error.retryAfterMs, ctx.retry.maxRetryAfterMs)
-          : backoffDelay(failures - 1, ctx.retry, ctx.random);
+          : backoffDelay(failures - 1, ctx.retry);
       ctx.log('debug', `Retrying bytes ${span.cursor}-${span.end - 1} in ${wait} ms: ${error.message}`);
       await delay(wait, ctx.signal);
     }

@@ -76,10 +76,6 @@ export class IntervalSet {
     return this.items.map(([s, e]) => [s, e] as const);
   }
 
-  clone(): IntervalSet {
-    return IntervalSet.from(this.items);
-  }
-
   private firstEndingAtOrAfter(offset: number): number {
     let low = 0;
     let high = this.items.length;

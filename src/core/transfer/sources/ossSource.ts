@@ -4,7 +4,6 @@ import type { SignedDownload } from '../../oss/signedDownload';
 import { TransferError } from '../errors';
 import { SIGNED_URL_MINUTES } from '../settings';
 import type { ObjectSource, ResolvedObject } from '../types';
-import { fileNameFromContentDisposition } from './names';
 
 /** Calls signeds3download for the object with this minutesExpiration (OssClient.signedDownload). */
 export type FetchSignedDownload = (minutesExpiration: number, signal: AbortSignal) => Promise<SignedDownload>;
@@ -15,7 +14,7 @@ export function ossObjectSource(location: StorageLocation, fetchSigned: FetchSig
     identity: `oss:${location.bucketKey}/${location.objectKey}`,
     resolve: async (signal) => {
       try {
-        return toResolvedObject(await fetchSigned(minutesExpiration, signal), location.objectKey);
+        return toResolvedObject(await fetchSigned(minutesExpiration, signal));
       } catch (error) {
         if (isApsError(error) && error.status === 404) throw new TransferError('not-found', `The stored object is gone (${error.message}).`, { cause: error });
         throw error;
@@ -24,17 +23,15 @@ export function ossObjectSource(location: StorageLocation, fetchSigned: FetchSig
   };
 }
 
-function toResolvedObject(link: SignedDownload, fallbackName: string): ResolvedObject {
+function toResolvedObject(link: SignedDownload): ResolvedObject {
   const segments = link.url === undefined ? link.chunks : undefined;
   const url = link.url ?? segments?.[0]?.url;
   if (url === undefined && link.size > 0) throw new TransferError('bad-source', 'signeds3download returned no URL.');
-  const suggestedName = fileNameFromContentDisposition(link.params['content-disposition']) ?? fallbackName;
   return {
     url: url ?? '',
     size: link.size,
     expiresAt: link.expiresAt,
     ...(link.sha1 ? { sha1: link.sha1.toLowerCase() } : {}),
     ...(segments ? { segments } : {}),
-    suggestedName,
   };
 }

@@ -2,7 +2,6 @@ import type { Dispatcher } from 'undici';
 import { TransferError } from '../errors';
 import { discardBody, headerValue, readBoundedText, storageErrorDetail } from '../http/storageResponse';
 import type { ObjectSource, ResolvedObject } from '../types';
-import { fileNameFromContentDisposition, fileNameFromUrl, urlIdentity } from './names';
 
 /**
  * A plain http(s) URL (no credentials are ever sent). A one-byte ranged GET tells size and ETag: unlike
@@ -56,7 +55,7 @@ async function probeHead(dispatcher: Dispatcher, url: URL, signal: AbortSignal):
   await response.body.dump();
   const length = headerValue(response.headers, 'content-length');
   if (response.statusCode !== 200 || length === undefined || !/^\d+$/.test(length)) return undefined;
-  return describe(url, Number(length), response.headers);
+  return describe(Number(length), response.headers);
 }
 
 /** undefined when the answer does not tell the size. */
@@ -76,7 +75,7 @@ async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSig
       // the whole object: it is discarded below.
       if (statusCode !== 200) await body.dump().catch(() => undefined);
       const size = sizeTold(statusCode, headers);
-      return size === undefined ? undefined : describe(url, size, headers);
+      return size === undefined ? undefined : describe(size, headers);
     }
     const detail = storageErrorDetail(statusCode, await readBoundedText(body));
     if (statusCode === 404 || statusCode === 410) throw new TransferError('not-found', `Nothing to download there (${detail}).`);
@@ -89,8 +88,29 @@ async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSig
   }
 }
 
-function describe(url: URL, size: number, headers: Headers): Probe {
+function describe(size: number, headers: Headers): Probe {
   const etag = headerValue(headers, 'etag');
-  const suggestedName = fileNameFromContentDisposition(headerValue(headers, 'content-disposition')) ?? fileNameFromUrl(url.href);
-  return { size, ...(etag ? { etag } : {}), ...(suggestedName ? { suggestedName } : {}) };
+  return { size, ...(etag ? { etag } : {}) };
+}
+
+/** Last path segment of a URL, decoded; undefined when there is none. */
+export function fileNameFromUrl(url: string): string | undefined {
+  const segment = new URL(url).pathname.split('/').filter(Boolean).pop();
+  if (!segment) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+// Query parameters that change with every signing (S3 presign, CloudFront, emulator parts excluded).
+const VOLATILE_PARAMS = /^(x-amz-(algorithm|credential|date|expires|signedheaders|signature|security-token)|expires|signature|key-pair-id|policy)$/i;
+
+/** A stable identity for a URL: without the parameters that change each time the link is re-signed. */
+export function urlIdentity(url: string): string {
+  const parsed = new URL(url);
+  const kept = [...parsed.searchParams.entries()].filter(([key]) => !VOLATILE_PARAMS.test(key)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const query = new URLSearchParams(kept).toString();
+  return `${parsed.origin}${parsed.pathname}${query ? `?${query}` : ''}`;
 }
