@@ -17,7 +17,7 @@ import { onSettingsChanged, readProxySettings, readSettings } from './config/set
 import { TransferEngine } from './core/transfer';
 import { ApsFileSystemProvider } from './fs/apsFileSystemProvider';
 import { APS_SCHEME, versionUri, type VersionRef } from './fs/apsUri';
-import { apsServices, requireServices } from './jobs/apsServices';
+import { ApsError } from './core/http/apsError';
 import { JobManager } from './jobs/jobManager';
 import { JobsHost } from './jobs/jobsHost';
 import { JobsStatusBar } from './jobs/jobsStatusBar';
@@ -54,23 +54,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
   const uriCallback = new UriCallbackHandler(context.extension.id);
   const accounts = new Accounts(context, log, currentPrompts, uriCallback);
 
-  let data: HubsData | undefined;
+  const services = () => accounts.services();
   const dataFor = (): HubsData | undefined => {
-    const dm = accounts.dm();
+    const dm = services()?.dm;
     return dm ? dmHubsData(dm, readSettings().pageSize) : undefined;
   };
   const model = new HubsModel(notConnected);
   const provider = new HubsTreeProvider(model, () => accounts.account !== undefined);
   const view = vscode.window.createTreeView('apsExplorer.hubs', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
   const reconnectTree = () => {
-    data = dataFor();
-    model.setData(data ?? notConnected);
+    model.setData(dataFor() ?? notConnected);
     view.description = accounts.account?.label;
   };
 
   const engine = new TransferEngine({ log: (level, message) => log.channel[level](message), proxy: readProxySettings() });
-  const services = () => apsServices(accounts);
-  const signedServices = () => requireServices(accounts);
+  const signedServices = () => services() ?? notSignedInError();
   const runners = { download: downloadRunner(signedServices, engine), convert: convertRunner(signedServices, engine), export: exportRunner(signedServices, engine) };
   const jobs = new JobsHost(
     () => new JobManager({ store: new JobStore(context.workspaceState), runners, prompts: currentPrompts, log, open: openTarget, reveal: revealTarget }),
@@ -98,7 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
       else if (affects('pageSize')) reconnectTree();
     }),
     ...registerAccountCommands(accounts, currentPrompts, log),
-    ...registerTreeCommands({ model, view, data: () => data, prompts: currentPrompts, log }),
+    ...registerTreeCommands({ model, view, dm: () => services()?.dm, prompts: currentPrompts, log }),
     jobsProvider,
     jobsView,
     new JobsStatusBar(jobs),
@@ -151,6 +149,9 @@ export async function deactivate(): Promise<void> {
 }
 
 const notSignedIn = () => Promise.reject(new Error('Not signed in'));
+function notSignedInError(): never {
+  throw new ApsError({ kind: 'auth', code: 'NOT_SIGNED_IN', message: 'Not signed in', userMessage: vscode.l10n.t('Sign in to Autodesk to continue.') });
+}
 const nothing = { pages: async function* () {}, all: async () => [] };
 /** The tree's data source while signed out (the view shows its welcome content then). */
 const notConnected: HubsData = {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { Connection, type AuthMode } from '../client/connection';
-import type { DataManagementClient } from '../core/dm/dataManagement';
-import type { HttpClient } from '../core/http/httpClient';
+import { createApsClient, type ApsClient, type ApsServices } from '../core/client';
+import type { ThreeLeggedAuth } from '../core/auth/threeLeggedAuth';
 import { identify, userLabel } from '../core/auth/identity';
 import { ApsError, isApsError } from '../core/http/apsError';
+import type { ApsRegion } from '../core/auth/endpoints';
 import { readProxySettings, readSettings, type Settings } from '../config/settings';
 import type { ExtensionLog } from '../log/logChannel';
 import type { Prompts } from '../ui/prompts';
@@ -12,7 +12,7 @@ import { SecretTokenStore } from './secretTokenStore';
 import type { UriCallbackHandler } from './uriCallback';
 
 export interface Account {
-  mode: AuthMode;
+  mode: 'user' | 'app';
   /** Autodesk user id (3-legged) or `app:<clientId>` (2-legged). */
   id: string;
   label: string;
@@ -31,7 +31,7 @@ export class Accounts implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Account | undefined>();
   readonly onDidChange = this.changed.event;
   private readonly store: SecretTokenStore;
-  private connection?: Connection;
+  private connection?: ApsClient<ThreeLeggedAuth>;
   private settings: Settings = readSettings();
   private current?: Account;
 
@@ -62,14 +62,17 @@ export class Accounts implements vscode.Disposable {
     const previous = this.connection;
     const clientId = this.settings.clientId;
     this.connection = clientId
-      ? new Connection({
+      ? createApsClient({
           baseUrl: this.settings.apiBaseUrl,
-          region: this.settings.region,
-          clientId,
-          clientSecret: await this.store.get(secretKey(clientId)),
-          userId: this.settings.userId,
-          redirectUri: `http://127.0.0.1:${this.settings.callbackPort}/callback`,
-          store: this.store,
+          region: this.settings.region as ApsRegion,
+          auth: {
+            kind: '3-legged',
+            clientId,
+            clientSecret: await this.store.get(secretKey(clientId)),
+            userId: this.settings.userId,
+            redirectUri: `http://127.0.0.1:${this.settings.callbackPort}/callback`,
+          },
+          tokenStore: this.store,
           proxy: readProxySettings(),
           onRequestLog: this.log.request,
           userAgent: `aps-explorer/${this.context.extension.packageJSON.version as string} vscode/${vscode.version}`,
@@ -80,16 +83,13 @@ export class Accounts implements vscode.Disposable {
     else if (this.current) this.changed.fire(this.current);
   }
 
-  dm(): DataManagementClient | undefined {
-    return this.current && this.connection ? this.connection.dm(this.current.mode) : undefined;
-  }
-
-  apiHttp(): HttpClient | undefined {
-    return this.current && this.connection ? this.connection.apiHttp(this.current.mode) : undefined;
+  /** The APS services signed as the current account; undefined while signed out. */
+  services(): ApsServices | undefined {
+    return this.current && this.connection?.services(this.current.mode);
   }
 
   async accessToken(): Promise<string> {
-    const authorizer = this.current && this.connection?.authorizer(this.current.mode);
+    const authorizer = this.services()?.http.authorizer;
     if (!authorizer) throw new ApsError({ kind: 'auth', code: 'NOT_SIGNED_IN', message: 'Not signed in', userMessage: vscode.l10n.t('Sign in to Autodesk to continue.') });
     return authorizer.getAccessToken();
   }
@@ -103,7 +103,7 @@ export class Accounts implements vscode.Disposable {
     try {
       return await this.signInOnce(token);
     } catch (error) {
-      const clientId = this.connection?.clientId;
+      const clientId = this.connection?.oauth.clientId;
       if (!clientId || !isApsError(error) || error.code !== 'invalid_client' || (await this.store.get(secretKey(clientId)))) throw error;
       const secret = await this.prompts().inputBox({
         title: vscode.l10n.t('Confidential APS app'),
@@ -136,15 +136,15 @@ export class Accounts implements vscode.Disposable {
         close = loopback.close;
       }
       try {
-        const request = connection.user.beginSignIn({ redirectUri });
+        const request = connection.auth.beginSignIn({ redirectUri });
         this.log.info(`Signing in with Autodesk (callback ${redirectUri})`);
         const opened = await this.prompts().openExternal(request.url);
         if (!opened) this.log.info('The browser did not confirm it opened the sign-in page; waiting for the callback anyway.');
-        await connection.user.handleCallback(await callback, abort.signal);
+        await connection.auth.handleCallback(await callback, abort.signal);
       } finally {
         close();
       }
-      const user = await identify(connection.user, abort.signal);
+      const user = await identify(connection.auth, abort.signal);
       const label = userLabel(user);
       const account: Account = { mode: 'user', id: user.id, label, ...(user.profileRefusal ? { profileRefused: user.profileRefusal.userMessage } : {}) };
       if (user.profileRefusal) this.log.error('Autodesk refused the user profile; the account shows the user id', user.profileRefusal.message);
@@ -163,7 +163,7 @@ export class Accounts implements vscode.Disposable {
 
   /** 2-legged: keeps the secret in SecretStorage, proves the credentials with a token request, then switches. */
   async useAppCredentials(clientSecret: string): Promise<Account> {
-    const clientId = this.requireConnection().clientId;
+    const clientId = this.requireConnection().oauth.clientId;
     const previousSecret = await this.store.get(secretKey(clientId));
     await this.store.set(secretKey(clientId), clientSecret);
     await this.reconnect();
@@ -188,9 +188,9 @@ export class Accounts implements vscode.Disposable {
     const connection = this.connection;
     this.set(undefined);
     if (!account || !connection) return;
-    if (account.mode === 'user') await connection.user.signOut().catch((error: unknown) => this.log.error('Revoking the Autodesk tokens failed', error));
+    if (account.mode === 'user') await connection.auth.signOut().catch((error: unknown) => this.log.error('Revoking the Autodesk tokens failed', error));
     else {
-      await this.store.delete(secretKey(connection.clientId));
+      await this.store.delete(secretKey(connection.oauth.clientId));
       await this.reconnect();
     }
     this.log.info('Signed out');
@@ -201,7 +201,7 @@ export class Accounts implements vscode.Disposable {
     this.changed.dispose();
   }
 
-  private requireConnection(): Connection {
+  private requireConnection(): ApsClient<ThreeLeggedAuth> {
     if (!this.connection) {
       throw new ApsError({
         kind: 'auth',
@@ -215,8 +215,8 @@ export class Accounts implements vscode.Disposable {
 
   private async isStillValid(account: Account): Promise<boolean> {
     if (!this.connection) return false;
-    if (account.mode === 'user') return this.connection.user.isSignedIn();
-    return account.id === `app:${this.connection.clientId}` && this.connection.app !== undefined;
+    if (account.mode === 'user') return this.connection.auth.isSignedIn();
+    return account.id === `app:${this.connection.oauth.clientId}` && this.connection.app !== undefined;
   }
 
   private set(account: Account | undefined, persist = true): void {

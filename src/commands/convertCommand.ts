@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { JobRecord } from '../jobs/jobRecord';
-import { resolveConflicts } from '../workspace/conflicts';
-import { layoutPath, withExtension } from '../workspace/layout';
+import { safeJoin, withExtension } from '../core/download/localNames';
+import { decideConflicts } from '../workspace/conflicts';
 import { chooseTargetRoot } from '../workspace/targetFolder';
 import { reportFailure } from './errors';
 import { fileTarget, requireSignedIn, versionOf, type TransferCommandContext } from './transferContext';
@@ -48,9 +48,11 @@ export function registerConvertCommand(ctx: TransferCommandContext): vscode.Disp
     if (!picked) return undefined;
     const where = await chooseTargetRoot(prompts);
     if (!where) return undefined;
-    const [resolved] = (await resolveConflicts([layoutPath(where, target.project.name, target.path, withExtension(name, picked.fileType))], where, prompts)) ?? [];
-    if (!resolved) return undefined;
-    if (resolved.skip) {
+    const file = safeJoin(where.root, [target.project.name, ...target.path, withExtension(name, picked.fileType)]);
+    const decision = await decideConflicts([file], where, prompts);
+    if (!decision) return undefined;
+    // Converting is slow: not for a file the policy would skip anyway.
+    if (decision.policy === 'skip' && decision.existing.size > 0) {
       await prompts.notify('info', vscode.l10n.t('{0} is already there; skipped (conflict policy).', withExtension(name, picked.fileType)));
       return undefined;
     }
@@ -58,8 +60,8 @@ export function registerConvertCommand(ctx: TransferCommandContext): vscode.Disp
     const record = manager.start(
       'convert',
       vscode.l10n.t('Convert {0} to {1}', name, picked.label),
-      { kind: 'convert', where, projectId: target.project.id, versionId: version.id, fileType: picked.fileType, target: resolved.target },
-      resolved.target,
+      { kind: 'convert', where, projectId: target.project.id, versionId: version.id, fileType: picked.fileType, target: file, conflict: decision.policy },
+      file,
     );
     return manager.settled(record.id);
   });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { DownloadEntry, JobRecord } from '../jobs/jobRecord';
+import type { DownloadEntry } from '../core/download/plan';
+import type { JobRecord } from '../jobs/jobRecord';
 import type { FolderNode, ItemNode, TreeNode, VersionNode } from '../tree/nodes';
 import { chooseTargetRoot } from '../workspace/targetFolder';
 import { pickEntity } from './pickEntity';
@@ -14,41 +15,44 @@ const downloadable = (node: TreeNode): node is FolderNode | ItemNode | VersionNo
 export function registerDownloadCommand(ctx: TransferCommandContext): vscode.Disposable {
   return vscode.commands.registerCommand('apsExplorer.download', async (node?: unknown, nodes?: unknown): Promise<JobRecord | undefined> => {
     if (!(await requireSignedIn(ctx))) return undefined;
-    let targets: TreeNode[] = targetNodes(ctx.view, node, nodes).filter(downloadable);
+    let targets = targetNodes(ctx.view, node, nodes).filter(downloadable);
     if (targets.length === 0) {
       const picked = await pickEntity(ctx.model, ctx.prompts(), vscode.l10n.t('APS: Download'), downloadable);
-      if (!picked) return undefined;
+      if (!picked || !downloadable(picked)) return undefined;
       targets = [picked];
     }
     const where = await chooseTargetRoot(ctx.prompts());
     if (!where) return undefined;
-    const entries = targets.map(entryOf).filter((entry): entry is DownloadEntry => entry !== undefined);
-    const title = entries.length === 1 ? vscode.l10n.t('Download {0}', entries[0].name) : vscode.l10n.t('Download {0} selected', entries.length);
+    const entries = targets.map(entryOf);
+    const title = targets.length === 1 ? vscode.l10n.t('Download {0}', nameOf(targets[0])) : vscode.l10n.t('Download {0} selected', entries.length);
     const manager = ctx.jobs.manager;
     const record = manager.start('download', title, { kind: 'download', where, entries });
     return manager.settled(record.id);
   });
 }
 
-function entryOf(node: TreeNode): DownloadEntry | undefined {
+function nameOf(node: FolderNode | ItemNode | VersionNode): string {
+  return node.kind === 'folder' ? node.folder.name : node.kind === 'item' ? node.item.name : node.version.name || node.item.name;
+}
+
+/** What to download, landing in `<download folder>/<project>/<folder path>/`. */
+function entryOf(node: FolderNode | ItemNode | VersionNode): DownloadEntry {
+  const where = { projectId: node.project.id, path: [node.project.name, ...node.path] };
   switch (node.kind) {
     case 'version': {
       const { version } = node;
       return {
         type: 'version',
-        project: { id: node.project.id, name: node.project.name },
-        path: node.path,
+        ...where,
         versionId: version.id,
-        name: version.name || node.item.name,
+        name: nameOf(node),
         ...(version.storage ? { storage: version.storage } : {}),
         ...(version.storageSize !== undefined ? { size: version.storageSize } : {}),
       };
     }
     case 'item':
-      return { type: 'item', project: { id: node.project.id, name: node.project.name }, path: node.path, itemId: node.item.id, name: node.item.name };
+      return { type: 'item', ...where, itemId: node.item.id, name: node.item.name };
     case 'folder':
-      return { type: 'folder', project: { id: node.project.id, name: node.project.name }, path: node.path, folderId: node.folder.id, name: node.folder.name };
-    default:
-      return undefined;
+      return { type: 'folder', ...where, folderId: node.folder.id };
   }
 }

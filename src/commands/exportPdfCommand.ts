@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { ExportVersion } from '../core/exports/pdfExports';
 import { isApsError } from '../core/http/apsError';
 import type { JobRecord } from '../jobs/jobRecord';
-import { resolveConflicts } from '../workspace/conflicts';
-import { layoutPath, withExtension } from '../workspace/layout';
+import { safeJoin, withExtension } from '../core/download/localNames';
+import { decideConflicts } from '../workspace/conflicts';
 import { chooseTargetRoot } from '../workspace/targetFolder';
 import { reportFailure } from './errors';
 import { fileTarget, requireSignedIn, versionOf, type TransferCommandContext } from './transferContext';
@@ -47,9 +47,11 @@ export function registerExportPdfCommand(ctx: TransferCommandContext): vscode.Di
     const zip = plan === 'acc-files' && !version.isSheet && ['dwg', 'rvt'].includes(version.fileType?.toLowerCase() ?? '');
     // A sheet's name is a title ("A-1.01 PLAN"), not a file name: the extension is added, not swapped.
     const fileName = version.isSheet ? `${name}.${zip ? 'zip' : 'pdf'}` : withExtension(name, zip ? 'zip' : 'pdf');
-    const [resolved] = (await resolveConflicts([layoutPath(where, target.project.name, target.path, fileName)], where, prompts)) ?? [];
-    if (!resolved) return undefined;
-    if (resolved.skip) {
+    const file = safeJoin(where.root, [target.project.name, ...target.path, fileName]);
+    const decision = await decideConflicts([file], where, prompts);
+    if (!decision) return undefined;
+    // Exporting is slow: not for a file the policy would skip anyway.
+    if (decision.policy === 'skip' && decision.existing.size > 0) {
       await prompts.notify('info', vscode.l10n.t('{0} is already there; skipped (conflict policy).', fileName));
       return undefined;
     }
@@ -57,8 +59,8 @@ export function registerExportPdfCommand(ctx: TransferCommandContext): vscode.Di
     const record = manager.start(
       'export',
       vscode.l10n.t('Export {0} as PDF', name),
-      { kind: 'export', where, project, version: exportVersion, markups: markup.markups, target: resolved.target },
-      resolved.target,
+      { kind: 'export', where, project, version: exportVersion, markups: markup.markups, target: file, conflict: decision.policy },
+      file,
     );
     return manager.settled(record.id);
   });

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
+import type { ApsServices } from '../core/client';
 import type { Version } from '../core/dm/models';
-import type { ApsServices } from '../jobs/apsServices';
 import type { JobsHost } from '../jobs/jobsHost';
 import type { ExtensionLog } from '../log/logChannel';
 import type { HubsModel } from '../tree/hubsModel';

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
+import type { DataManagementClient } from '../core/dm/dataManagement';
 import { toBase64UrlUrn } from '../core/dm/ids';
+import { parseRemoteIds } from '../core/remote/address';
+import { locateIds, RemoteNotFound } from '../core/remote/locate';
 import type { ExtensionLog } from '../log/logChannel';
 import type { HubsModel } from '../tree/hubsModel';
-import type { HubsData } from '../tree/hubsData';
 import { entityOf, isContainer, type ContainerNode, type ErrorNode, type FolderNode, type LoadMoreNode, type TreeNode } from '../tree/nodes';
-import { parseRevealInput, resolveRevealTarget, RevealNotFound } from '../tree/revealResolver';
 import { entityWebLink } from '../tree/treeItems';
 import type { Prompts } from '../ui/prompts';
 import { reportFailure } from './errors';
@@ -12,7 +13,8 @@ import { reportFailure } from './errors';
 export interface TreeCommandContext {
   model: HubsModel;
   view: vscode.TreeView<TreeNode>;
-  data: () => HubsData | undefined;
+  /** The signed-in account's Data Management client (Reveal looks things up with it). */
+  dm: () => DataManagementClient | undefined;
   prompts: () => Prompts;
   log: ExtensionLog;
 }
@@ -65,19 +67,17 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
           title: vscode.l10n.t('Reveal in APS'),
           prompt: vscode.l10n.t('A hub, project, folder, item or version ID, or a BIM 360 / ACC web link'),
           ignoreFocusOut: true,
-          validateInput: (value) => (!value.trim() || parseRevealInput(value) ? undefined : vscode.l10n.t('That is not an APS ID or a BIM 360 / ACC link.')),
+          validateInput: (value) => (!value.trim() || parseRemoteIds(value) ? undefined : vscode.l10n.t('That is not an APS ID or a BIM 360 / ACC link.')),
         }));
-      const target = text ? parseRevealInput(text) : undefined;
-      const data = ctx.data();
-      if (!target || !data) return;
+      const target = text ? parseRemoteIds(text) : undefined;
+      const dm = ctx.dm();
+      if (!target || !dm) return;
       try {
-        const node = await loading(async () => {
-          return model.materialize(await resolveRevealTarget(data, target));
-        });
+        const node = await loading(async () => model.materialize(await locateIds(dm, target)));
         await view.reveal(node, { select: true, focus: true, expand: node.kind !== 'version' ? 1 : false });
         return node.id;
       } catch (error) {
-        await reportFailure(ui, ctx.log, vscode.l10n.t('Could not reveal it'), error instanceof RevealNotFound ? new Error(notFoundMessage(error)) : error);
+        await reportFailure(ui, ctx.log, vscode.l10n.t('Could not reveal it'), error instanceof RemoteNotFound ? new Error(notFoundMessage(error)) : error);
         return undefined;
       }
     }),
@@ -87,7 +87,7 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
   ];
 }
 
-function notFoundMessage(error: RevealNotFound): string {
+function notFoundMessage(error: RemoteNotFound): string {
   return error.projectId ? vscode.l10n.t('No hub you can see has the project {0}.', error.projectId) : vscode.l10n.t('None of your projects has that ID.');
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ProxySettings } from '../core/http/proxy';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, MAX_CONNECTIONS, MIB } from '../core/transfer/settings';
 
 export type CallbackMode = 'loopback' | 'uriHandler';
 export type ConflictPolicySetting = 'ask' | 'overwrite' | 'skip' | 'keepBoth';
@@ -40,8 +41,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     callbackPort: clamp(config.get<number>('callbackPort', 8789), 0, 65535),
     pageSize: clamp(config.get<number>('pageSize', 50), 1, 200),
     downloadFolder: text('downloadFolder') || 'aps',
-    connections: clamp(config.get<number>('connections', 8), 1, 16),
-    chunkSizeBytes: clamp(config.get<number>('chunkSizeMiB', 8), 1, 256) * 1024 * 1024,
+    connections: clamp(config.get<number>('connections', DEFAULT_CONNECTIONS), 1, MAX_CONNECTIONS),
+    chunkSizeBytes: clamp(config.get<number>('chunkSizeMiB', DEFAULT_CHUNK_SIZE / MIB), 1, 256) * MIB,
     verifyChecksums: config.get<boolean>('verifyChecksums', true),
     conflictPolicy: config.get<ConflictPolicySetting>('conflictPolicy', 'ask'),
   };

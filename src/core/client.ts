@@ -1,4 +1,5 @@
-// Composes the layers into one client: dispatcher → HttpClient → auth, DM, OSS, exports, jobs.
+// The one wiring of the core: settings and credentials in, signed APS services out. The extension, the
+// CLI and the tests all build their clients here: dispatcher → HttpClient → auth, DM, OSS, exports.
 import type { Dispatcher } from 'undici';
 import { resolveEndpoints, type ApsEndpoints, type ApsRegion } from './auth/endpoints';
 import { OAuthClient } from './auth/oauthClient';
@@ -6,16 +7,21 @@ import { APP_SCOPES, USER_SCOPES } from './auth/scopes';
 import { ThreeLeggedAuth } from './auth/threeLeggedAuth';
 import { MemoryTokenStore, type TokenStore } from './auth/tokenStore';
 import { TwoLeggedAuth } from './auth/twoLeggedAuth';
+import type { StorageLocation } from './dm/ids';
 import { DataManagementClient } from './dm/dataManagement';
 import { PdfExports } from './exports/pdfExports';
+import type { RequestAuthorizer } from './http/authorizer';
 import { createDispatcher, type DispatcherOptions, type ProxySettings } from './http/dispatcher';
 import { HttpClient } from './http/httpClient';
 import { DEFAULT_BUDGET, RequestBudget, type BudgetOptions } from './http/requestBudget';
 import type { RequestLogHook } from './http/requestLog';
 import type { RetryOptions } from './http/retryPolicy';
-import { pollUntilDone } from './jobs/poller';
 import { OssClient } from './oss/signedDownload';
-import { SignedUrlRefresher, type SignedDownloadFetcher } from './oss/signedUrlRefresher';
+import { ossObjectSource } from './transfer/sources/ossSource';
+import type { ObjectSource } from './transfer/types';
+
+/** Who signs the calls: an Autodesk user (3-legged), the app itself (2-legged), or a token handed in. */
+export type AuthMode = 'user' | 'app' | 'token';
 
 export interface TwoLeggedConfig {
   kind: '2-legged';
@@ -30,17 +36,26 @@ export interface TwoLeggedConfig {
 export interface ThreeLeggedConfig {
   kind: '3-legged';
   clientId: string;
-  /** Omit for a public (PKCE-only) app. */
+  /** Omit for a public (PKCE-only) app. With it, the app's own 2-legged auth is there too (`app`). */
   clientSecret?: string;
   redirectUri: string;
   /** Default USER_SCOPES. */
   scopes?: readonly string[];
   storeKey?: string;
+  /** x-user-id for the app's own calls. */
+  userId?: string;
 }
 
-export type AuthConfig = TwoLeggedConfig | ThreeLeggedConfig;
+/** An access token obtained elsewhere (e.g. APS_ACCESS_TOKEN); it is not refreshed. */
+export interface TokenConfig {
+  kind: 'token';
+  accessToken: string;
+  userId?: string;
+}
 
-export type AuthFor<C extends AuthConfig> = C extends ThreeLeggedConfig ? ThreeLeggedAuth : TwoLeggedAuth;
+export type AuthConfig = TwoLeggedConfig | ThreeLeggedConfig | TokenConfig;
+
+export type AuthFor<C extends AuthConfig> = C extends ThreeLeggedConfig ? ThreeLeggedAuth : C extends TwoLeggedConfig ? TwoLeggedAuth : RequestAuthorizer;
 
 export interface ApsClientOptions<C extends AuthConfig = AuthConfig> {
   auth: C;
@@ -62,52 +77,71 @@ export interface ApsClientOptions<C extends AuthConfig = AuthConfig> {
   now?: () => number;
 }
 
-export interface ApsClient<A extends TwoLeggedAuth | ThreeLeggedAuth = TwoLeggedAuth | ThreeLeggedAuth> {
-  auth: A;
-  oauth: OAuthClient;
-  endpoints: ApsEndpoints;
+/** The APS services, signed by one authorizer. */
+export interface ApsServices {
   http: HttpClient;
-  /** The client's undici dispatcher (bounded pool, proxy), for transfers to signed URLs. */
-  dispatcher: Dispatcher;
   dm: DataManagementClient;
   oss: OssClient;
   exports: PdfExports;
-  jobs: { pollUntilDone: typeof pollUntilDone };
-  /** A refresher that single-flights signeds3download calls for one object. */
-  signedUrlRefresher(fetcher: SignedDownloadFetcher): SignedUrlRefresher;
+  /** A storage object as the transfer engine's source: every resolve asks signeds3download for a fresh URL. */
+  objectSource(location: StorageLocation): ObjectSource;
+}
+
+export interface ApsClient<A extends RequestAuthorizer = RequestAuthorizer> extends ApsServices {
+  /** The configured signer; `dm`, `oss`, `exports` and `http` sign with it. */
+  auth: A;
+  oauth: OAuthClient;
+  endpoints: ApsEndpoints;
+  /** The API dispatcher (bounded pool, proxy). */
+  dispatcher: Dispatcher;
+  /** The app's own 2-legged auth, when a client secret is known. */
+  app?: TwoLeggedAuth;
+  /** The services signed as `mode`; undefined when that kind of credential is not configured. */
+  services(mode: AuthMode): ApsServices | undefined;
   /** Closes the connection pool; in-flight requests finish first. */
   close(): Promise<void>;
 }
 
 export function createApsClient<C extends AuthConfig>(options: ApsClientOptions<C>): ApsClient<AuthFor<C>> {
+  const config: AuthConfig = options.auth;
   const endpoints = resolveEndpoints({ baseUrl: options.baseUrl, region: options.region, userinfoUrl: options.userinfoUrl });
   const dispatcher = createDispatcher({ maxConnections: options.maxConnections, proxy: options.proxy, ...options.timeouts });
   const budget = new RequestBudget({ ...DEFAULT_BUDGET, ...options.budget });
-  const httpOptions = { dispatcher, baseUrl: endpoints.baseUrl, budget, retry: options.retry, userAgent: options.userAgent, onRequestLog: options.onRequestLog };
-  const oauthHttp = new HttpClient(httpOptions);
-  const oauth = new OAuthClient(oauthHttp, endpoints, { clientId: options.auth.clientId, clientSecret: options.auth.clientSecret }, options.now);
-  const auth =
-    options.auth.kind === '3-legged'
-      ? new ThreeLeggedAuth(oauth, endpoints, {
-          redirectUri: options.auth.redirectUri,
-          scopes: options.auth.scopes ?? USER_SCOPES,
-          store: options.tokenStore ?? new MemoryTokenStore(),
-          storeKey: options.auth.storeKey,
-          now: options.now,
-        })
-      : new TwoLeggedAuth(oauth, { scopes: options.auth.scopes ?? APP_SCOPES, userId: options.auth.userId, now: options.now });
-  const http = new HttpClient({ ...httpOptions, authorizer: auth });
+  const httpFor = (authorizer?: RequestAuthorizer) =>
+    new HttpClient({ dispatcher, baseUrl: endpoints.baseUrl, budget, authorizer, retry: options.retry, userAgent: options.userAgent, onRequestLog: options.onRequestLog });
+  const clientSecret = config.kind === 'token' ? undefined : config.clientSecret;
+  const oauth = new OAuthClient(httpFor(), endpoints, { clientId: config.kind === 'token' ? '' : config.clientId, clientSecret }, options.now);
+  const app = clientSecret && config.kind !== 'token' ? new TwoLeggedAuth(oauth, { scopes: config.kind === '2-legged' ? (config.scopes ?? APP_SCOPES) : APP_SCOPES, userId: config.userId, now: options.now }) : undefined;
+  const signers: Partial<Record<AuthMode, RequestAuthorizer>> = { app };
+  if (config.kind === '3-legged') {
+    const store = options.tokenStore ?? new MemoryTokenStore();
+    signers.user = new ThreeLeggedAuth(oauth, endpoints, { redirectUri: config.redirectUri, scopes: config.scopes ?? USER_SCOPES, store, storeKey: config.storeKey, now: options.now });
+  } else if (config.kind === 'token') {
+    signers.token = { userId: config.userId, getAccessToken: async () => config.accessToken, onUnauthorized: async () => false };
+  }
+  const mode: AuthMode = config.kind === '3-legged' ? 'user' : config.kind === '2-legged' ? 'app' : 'token';
+  const signed = new Map<AuthMode, ApsServices>();
+  const services = (which: AuthMode): ApsServices | undefined => {
+    const authorizer = signers[which];
+    if (!authorizer) return undefined;
+    let built = signed.get(which);
+    if (!built) {
+      built = servicesSignedBy(httpFor(authorizer), endpoints.region, which === 'user' || Boolean(authorizer.userId));
+      signed.set(which, built);
+    }
+    return built;
+  };
+  const main = services(mode) as ApsServices;
+  return { ...main, auth: signers[mode] as AuthFor<C>, oauth, endpoints, dispatcher, app, services, close: () => dispatcher.close() };
+}
+
+function servicesSignedBy(http: HttpClient, region: ApsRegion, hasUserContext: boolean): ApsServices {
+  const oss = new OssClient(http, region);
   return {
-    auth: auth as AuthFor<C>,
-    oauth,
-    endpoints,
     http,
-    dispatcher,
     dm: new DataManagementClient(http),
-    oss: new OssClient(http, endpoints.region),
-    exports: new PdfExports(http, () => options.auth.kind === '3-legged' || Boolean(http.authorizer?.userId)),
-    jobs: { pollUntilDone },
-    signedUrlRefresher: (fetcher) => new SignedUrlRefresher(fetcher),
-    close: () => dispatcher.close(),
+    oss,
+    exports: new PdfExports(http, () => hasUserContext),
+    objectSource: (location) => ossObjectSource(location, (minutesExpiration, signal) => oss.signedDownload(location, { minutesExpiration, signal })),
   };
 }

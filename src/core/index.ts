@@ -1,6 +1,7 @@
-// Public surface of the core APS client (pure Node; the VS Code layer builds on this).
+// Public surface of the core (pure Node): the VS Code layer and the CLI build on this.
 export { createApsClient } from './client';
-export type { ApsClient, ApsClientOptions, AuthConfig, AuthFor, ThreeLeggedConfig, TwoLeggedConfig } from './client';
+export { APP_SCOPES, USER_SCOPES } from './auth/scopes';
+export type { ApsClient, ApsClientOptions, ApsServices, AuthConfig, AuthFor, AuthMode, ThreeLeggedConfig, TokenConfig, TwoLeggedConfig } from './client';
 
 export { ApsError, isApsError } from './http/apsError';
 export type { ApsErrorInit, ApsErrorKind } from './http/apsError';
@@ -36,8 +37,6 @@ export type { StorageLocation, WebLinkIds } from './dm/ids';
 
 export { OssClient } from './oss/signedDownload';
 export type { BatchEntry, BatchResult, SignedDownload, SignedDownloadOptions, SignedDownloadStatus } from './oss/signedDownload';
-export { SignedUrlRefresher } from './oss/signedUrlRefresher';
-export type { SignedDownloadFetcher } from './oss/signedUrlRefresher';
 
 export { PdfExports } from './exports/pdfExports';
 export type { ExportPdfOptions, ExportProject, ExportResult, ExportVersion } from './exports/pdfExports';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { sanitizeFileName } from '../core/transfer/names';
+import { sanitizeFileName } from '../core/download/localNames';
 
 export const APS_SCHEME = 'aps';
 

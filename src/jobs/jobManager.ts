@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ExtensionLog } from '../log/logChannel';
 import type { Prompts } from '../ui/prompts';
-import { failureDetail, failureReason } from './failureReason';
+import { failureDetail, failureReason } from '../core/failureReason';
 import { isActive, type JobKind, type JobPlan, type JobRecord } from './jobRecord';
 import type { JobStore } from './jobStore';
 import { percentOf, transferText } from './progressText';

@@ -1,6 +1,9 @@
 import type { StorageLocation } from '../core/dm/ids';
+import type { DownloadEntry } from '../core/download/plan';
 import type { ExportApi, MarkupOptions } from '../core/exports/exportTypes';
 import type { ExportProject, ExportVersion } from '../core/exports/pdfExports';
+import type { ConflictPolicy } from '../core/transfer';
+import type { TargetRoot } from '../workspace/targetFolder';
 
 /** queued/processing: waiting on Autodesk; downloading: bytes flowing; the rest are final. */
 export type JobState = 'queued' | 'processing' | 'downloading' | 'finished' | 'failed' | 'cancelled';
@@ -47,34 +50,15 @@ export interface JobRecord {
 
 export type JobPlan = DownloadPlan | ConvertPlan | ExportPlan;
 
-/** Where a job writes: the download folder inside the workspace folder the user chose. */
-export interface TargetRoot {
-  /** The folder the user chose (a workspace folder); nothing is written outside it. */
-  folder: string;
-  /** `<folder>/<downloadFolder>`: the layout starts here. */
-  root: string;
-  conflictPolicy: 'ask' | 'overwrite' | 'skip' | 'keepBoth';
-}
-
-export interface ProjectRef {
-  id: string;
-  name: string;
-}
-
-/** What the user picked to download; expanded into files when the job runs. */
-export type DownloadEntry =
-  | { type: 'version'; project: ProjectRef; path: string[]; versionId: string; name: string; storage?: StorageLocation; size?: number }
-  | { type: 'item'; project: ProjectRef; path: string[]; itemId: string; name: string }
-  | { type: 'folder'; project: ProjectRef; path: string[]; folderId: string; name: string };
-
 export type FileTaskState = 'pending' | 'done' | 'skipped' | 'failed';
 
-/** One file of a download, with its final target already chosen (conflicts resolved). */
+/** One file of a download: its target (absolute) is chosen once, when the job is planned. */
 export interface FileTask {
   /** Shown in failures: the path below the project. */
   name: string;
   /** Absent when there is nothing to download (the task is then failed with the reason). */
   storage?: StorageLocation;
+  /** Where it goes; once downloaded, where it went (another name when the policy keeps both). */
   target: string;
   size?: number;
   state: FileTaskState;
@@ -84,8 +68,11 @@ export interface FileTask {
 export interface DownloadPlan {
   kind: 'download';
   where: TargetRoot;
+  /** What the user picked (paths below the download folder); expanded into files when the job runs. */
   entries: DownloadEntry[];
-  /** Set once the entries were listed and conflicts resolved. */
+  /** What happens to files that exist already, once decided (asked when the setting says so). */
+  conflict?: ConflictPolicy;
+  /** Set once the entries were listed. */
   files?: FileTask[];
 }
 
@@ -96,6 +83,7 @@ export interface ConvertPlan {
   versionId: string;
   fileType: string;
   target: string;
+  conflict: ConflictPolicy;
   /** The conversion job, once created (polling resumes from it). */
   jobId?: string;
   /** The converted object, once known. */
@@ -110,6 +98,7 @@ export interface ExportPlan {
   version: ExportVersion;
   markups: MarkupOptions;
   target: string;
+  conflict: ConflictPolicy;
   /** Which export API served it, once started. */
   api?: ExportApi;
   /** The export's id once started, so a reload waits for it instead of exporting again. */

@@ -1,4 +1,5 @@
 import type { Folder, FolderEntry, Hub, Item, Project, Version } from '../core/dm/models';
+import type { EntityPath } from '../core/remote/locate';
 import type { HubsData, Listing } from './hubsData';
 import {
   isContainer,
@@ -16,16 +17,6 @@ import { PagedList } from './pagedList';
 
 type Listener = (node: TreeNode | undefined) => void;
 type Entry = Hub | Project | Folder | FolderEntry | Version;
-
-/** The ancestry of one entity, top-down, as Reveal needs it. */
-export interface EntityPath {
-  hub: Hub;
-  project?: Project;
-  /** From the top folder down to the folder holding the item (or the folder itself). */
-  folders?: Folder[];
-  item?: Item;
-  version?: Version;
-}
 
 /**
  * The Hubs tree's state, free of the VS Code API: which pages each container has loaded, filters,

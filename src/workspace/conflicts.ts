@@ -1,14 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chooseTarget, nodeFs } from '../core/transfer';
-import type { ConflictPolicy } from '../core/transfer/types';
-import type { TargetRoot } from '../jobs/jobRecord';
+import { nodeFs, type ConflictPolicy } from '../core/transfer';
 import type { Prompts } from '../ui/prompts';
-
-export interface ResolvedTarget {
-  target: string;
-  skip: boolean;
-}
+import type { TargetRoot } from './targetFolder';
 
 /** The question's buttons (localized titles) and the policy each one picks. */
 const choices = () =>
@@ -18,37 +12,35 @@ const choices = () =>
     [vscode.l10n.t('Keep Both'), 'keepBoth'],
   ]);
 
+export interface ConflictDecision {
+  readonly policy: ConflictPolicy;
+  /** The targets that exist already. */
+  readonly existing: ReadonlySet<string>;
+}
+
 /**
- * Applies the conflict policy to files that already exist, asking once (for all of them) when the
- * setting says 'ask'. Undefined when the user cancelled the question.
+ * The policy for files that exist already: the setting's, or, when it says 'ask' and some exist, the
+ * user's answer (one question for all of them). Undefined when the user cancelled the question. The
+ * transfer engine applies the policy.
  */
-export async function resolveConflicts(targets: readonly string[], where: TargetRoot, prompts: Prompts): Promise<ResolvedTarget[] | undefined> {
+export async function decideConflicts(targets: readonly string[], where: TargetRoot, prompts: Prompts): Promise<ConflictDecision | undefined> {
   const existing = new Set<string>();
   for (const target of targets) if (await nodeFs.exists(target)) existing.add(target);
-  let policy: ConflictPolicy = where.conflictPolicy === 'ask' ? 'overwrite' : where.conflictPolicy;
-  if (where.conflictPolicy === 'ask' && existing.size > 0) {
-    const [first] = existing;
-    const byAnswer = choices();
-    const inFolder = path.relative(where.folder, path.dirname(first));
-    const underFolder = path.relative(where.folder, where.root);
-    const message =
-      existing.size === 1
-        ? inFolder
-          ? vscode.l10n.t('"{0}" already exists in {1}.', path.basename(first), inFolder)
-          : vscode.l10n.t('"{0}" already exists in the workspace folder.', path.basename(first))
-        : underFolder
-          ? vscode.l10n.t('{0} of {1} files already exist under {2}.', existing.size, targets.length, underFolder)
-          : vscode.l10n.t('{0} of {1} files already exist under the workspace folder.', existing.size, targets.length);
-    const answer = await prompts.warning(message, { modal: true, detail: vscode.l10n.t('Overwrite them, skip them, or keep both (the new file gets a numbered name)?') }, ...byAnswer.keys());
-    const picked = answer === undefined ? undefined : byAnswer.get(answer);
-    if (!picked) return undefined;
-    policy = picked;
-  }
-  const resolved: ResolvedTarget[] = [];
-  for (const target of targets) {
-    if (!existing.has(target) || policy === 'overwrite') resolved.push({ target, skip: false });
-    else if (policy === 'skip') resolved.push({ target, skip: true });
-    else resolved.push({ target: (await chooseTarget(nodeFs, target, 'keepBoth')).path, skip: false });
-  }
-  return resolved;
+  if (where.conflictPolicy !== 'ask') return { policy: where.conflictPolicy, existing };
+  if (existing.size === 0) return { policy: 'overwrite', existing };
+  const [first] = existing;
+  const byAnswer = choices();
+  const inFolder = path.relative(where.folder, path.dirname(first));
+  const underFolder = path.relative(where.folder, where.root);
+  const message =
+    existing.size === 1
+      ? inFolder
+        ? vscode.l10n.t('"{0}" already exists in {1}.', path.basename(first), inFolder)
+        : vscode.l10n.t('"{0}" already exists in the workspace folder.', path.basename(first))
+      : underFolder
+        ? vscode.l10n.t('{0} of {1} files already exist under {2}.', existing.size, targets.length, underFolder)
+        : vscode.l10n.t('{0} of {1} files already exist under the workspace folder.', existing.size, targets.length);
+  const answer = await prompts.warning(message, { modal: true, detail: vscode.l10n.t('Overwrite them, skip them, or keep both (the new file gets a numbered name)?') }, ...byAnswer.keys());
+  const policy = answer === undefined ? undefined : byAnswer.get(answer);
+  return policy && { policy, existing };
 }

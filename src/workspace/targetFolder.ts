@@ -1,9 +1,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readSettings } from '../config/settings';
-import { isInside } from '../core/transfer/names';
-import type { TargetRoot } from '../jobs/jobRecord';
+import { readSettings, type ConflictPolicySetting } from '../config/settings';
+import { isInside } from '../core/transfer';
 import type { Prompts } from '../ui/prompts';
+
+/** Where a job writes: the download folder inside the workspace folder the user chose. */
+export interface TargetRoot {
+  /** The folder the user chose (a workspace folder); nothing is written outside it. */
+  folder: string;
+  /** `<folder>/<downloadFolder>`: the layout starts here. */
+  root: string;
+  conflictPolicy: ConflictPolicySetting;
+}
 
 /** The parts of the window's workspace the choice depends on (the tests pass others). */
 export interface WorkspaceView {

@@ -17,7 +17,7 @@ export type HostedResult = { readonly ok: true } | { readonly ok: false; readonl
 async function download(job: HostedDownload): Promise<HostedResult> {
   const engine = new TransferEngine({ proxy: {} });
   try {
-    await engine.download(urlSource(job.url, { dispatcher: engine.dispatcher }), job.out, { connections: job.connections, chunkSize: job.chunkSize });
+    await engine.download(urlSource(job.url, engine.dispatcher), job.out, { connections: job.connections, chunkSize: job.chunkSize });
     return { ok: true };
   } catch (error) {
     return { ok: false, error: errorDetail(error) };

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseBytes } from '../../src/core/transfer/cliArgs';
+import { parseBytes } from '../../src/cli/main';
 import { seed, type SizeName } from '../emulator/seed';
 import { startEmulatorProcess } from './emulatorProcess';
 import type { HostedDownload, HostedResult } from './engineHost';
@@ -16,8 +16,10 @@ import type { HostedDownload, HostedResult } from './engineHost';
 const MiB = 1024 * 1024;
 const CAP = 16 * MiB;
 const LATENCY_MS = 20;
-/** The headless downloader, bundled into one file as `npm run download` runs it. */
-const CLI = path.resolve(__dirname, '../../download.js');
+/** The command line as it ships. */
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+/** Where the seeded transfer-size files are, as a path of names. */
+const SIZES_FOLDER = 'Emulator BIM 360 Account/Tower/Project Files/Transfer Sizes';
 const RUNS = Math.max(1, Number(process.env.APS_BENCH_RUNS ?? 1) || 1);
 
 /** What the benchmark needs to know of a stored object. */
@@ -42,7 +44,7 @@ interface Contender {
 
 interface Measurement {
   readonly seconds: number;
-  /** The engine's own time (--report-json), without process start and module loading. */
+  /** The engine's own time (the CLI's --json summary), without process start and module loading. */
   readonly engineSeconds?: number;
   readonly peakRssBytes?: number;
   readonly ok: boolean;
@@ -58,7 +60,7 @@ function engine(connections: number, chunk: string, extra: string[] = []): Conte
     name: `engine -c${connections} -k${chunk}${extra.length ? ` ${extra.join(' ')}` : ''}`,
     connections,
     command: process.execPath,
-    args: (url, out) => [CLI, url, out, '--connections', String(connections), '--chunk-size', chunk, '--quiet', '--report-json', ...extra],
+    args: (url, out) => [CLI, 'download', url, out, '--connections', String(connections), '--chunk-size', chunk, '--quiet', '--json', ...extra],
   };
 }
 
@@ -87,13 +89,16 @@ function aria2(connections: number, chunk: string, split: boolean): Contender {
   };
 }
 
-/** The extension's path: signeds3download (size and sha1 from OSS, no probe), sha1 verified. */
-function viaSigneds3download(connections: number): Contender {
+/**
+ * The extension's path: a file by its path of names, through the Data API and signeds3download (size
+ * and sha1 from OSS, no probe), sha1 verified. It lands in the folder of `out`, under the file's name.
+ */
+function viaDataApi(connections: number, fileName: string): Contender {
   return {
-    name: `engine -c${connections} via signeds3download (sha1 verified)`,
+    name: `engine -c${connections} via the Data API and signeds3download (sha1 verified)`,
     connections,
     command: process.execPath,
-    args: (url, out) => [CLI, url, out, '--connections', String(connections), '--quiet', '--report-json'],
+    args: (_url, out) => [CLI, 'download', `${SIZES_FOLDER}/${fileName}`, path.dirname(out), '--connections', String(connections), '--quiet', '--json'],
   };
 }
 
@@ -250,8 +255,7 @@ async function measureOnce(contender: Contender, url: string, out: string): Prom
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  const report = /^\{.*\}$/m.exec(stdout);
-  const engineSeconds = report ? (JSON.parse(report[0]) as { seconds?: number }).seconds : undefined;
+  const engineSeconds = stdout.startsWith('{') ? (JSON.parse(stdout) as { seconds?: number }).seconds : undefined;
   return { seconds, engineSeconds, peakRssBytes: peak, ok: code === 0, note: code === 0 ? undefined : `exit ${code}: ${stderr.trim().slice(0, 200)}` };
 }
 
@@ -346,10 +350,6 @@ class EmulatorClient {
     return this.signed({ bucketKey, objectKey: rest.join('/') });
   }
 
-  async addObject(size: number): Promise<BenchObject> {
-    return (await this.json('/__emulator/objects', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ size }) })) as unknown as BenchObject;
-  }
-
   async setFaults(faults: object[]): Promise<void> {
     await this.json('/__emulator/faults', { method: 'DELETE' });
     if (faults.length > 0) await this.json('/__emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
@@ -377,7 +377,8 @@ export async function run(): Promise<void> {
   try {
     await emulator.signIn();
     const { url, object } = await emulator.seeded('twoFiftySixMiB');
-    const out = path.join(dir, 'object.bin');
+    // Named as the seeded file, which is where the rows that take it by its path of names put it.
+    const out = path.join(dir, '256MiB.rvt');
     const hasAria2 = installed('aria2c');
     const hasCurl = installed('curl');
     const runs = RUNS === 1 ? 'one run each' : `fastest of ${RUNS} runs each, in rounds`;
@@ -415,13 +416,13 @@ export async function run(): Promise<void> {
       ...(hasCurl ? [parallelCurl(16, object.size)] : []),
       parallelNode(16, object.size),
       engine(8, '8M', ['--sha1', object.sha1]),
-      viaSigneds3download(8),
+      viaDataApi(8, '256MiB.rvt'),
       ...(hasCurl ? [curl] : []),
     ];
-    process.env.APS_ACCESS_TOKEN = emulator.token;
+    Object.assign(process.env, { APS_BASE_URL: baseUrl, APS_CLIENT_ID: seed.credentials.clientId, APS_CLIENT_SECRET: seed.credentials.clientSecret });
     const measured = await measureRounds(
       contenders,
-      (c) => (c.name.includes('signeds3download') ? emulator.ossUrl(object) : url),
+      () => url,
       out,
       (c) => (c.floor ? dropParts : check),
     );
@@ -507,14 +508,14 @@ export async function run(): Promise<void> {
     );
     console.log('curl and aria2c leave the data in the page cache for the kernel to write later; the engine syncs it to disk before the rename.');
 
-    // Peak RSS for 1 GiB through the OSS path with sha1 verification (what the extension does).
+    // Peak RSS for 1 GiB through the Data API and OSS with sha1 verification (what the extension does).
     const big = (await emulator.seeded('oneGiB')).object;
-    const bigOut = path.join(dir, 'big.bin');
-    const small = await emulator.addObject(1 * MiB);
-    const defaults = viaSigneds3download(8);
-    const bigRun = await measureBest(defaults, emulator.ossUrl(big), bigOut, checkAgainst(big, bigOut));
-    const smallRun = await measureBest(defaults, emulator.ossUrl(small), bigOut, checkAgainst(small, bigOut));
-    console.log('\nPeak RSS, uncapped, via signeds3download with default settings and sha1 verification');
+    const bigOut = path.join(dir, '1GiB.rvt');
+    const small = (await emulator.seeded('eightMiBMinus1')).object;
+    const smallOut = path.join(dir, '8MiB-minus-1.dwg');
+    const bigRun = await measureBest(viaDataApi(8, '1GiB.rvt'), '', bigOut, checkAgainst(big, bigOut));
+    const smallRun = await measureBest(viaDataApi(8, '8MiB-minus-1.dwg'), '', smallOut, checkAgainst(small, smallOut));
+    console.log('\nPeak RSS, uncapped, through the Data API and signeds3download with default settings and sha1 verification');
     console.log(
       table(
         ['object', 'result', 'wall s', 'MiB/s', 'peak RSS MiB'],
@@ -528,7 +529,7 @@ export async function run(): Promise<void> {
         }),
       ),
     );
-    delete process.env.APS_ACCESS_TOKEN;
+    for (const name of ['APS_BASE_URL', 'APS_CLIENT_ID', 'APS_CLIENT_SECRET']) delete process.env[name];
     if (!hasAria2) console.log('(aria2c is not installed: its rows are missing)');
   } finally {
     engineHost.stop();

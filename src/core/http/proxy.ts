@@ -1,5 +1,4 @@
-// Which proxy a dispatcher uses, from settings or the environment. No undici at run time, so the
-// transfer engine can use it without loading undici's index.
+// Which proxy a dispatcher (the API client's or the transfer engine's) uses, from settings or the environment.
 import type { EnvHttpProxyAgent } from 'undici';
 
 export interface ProxySettings {

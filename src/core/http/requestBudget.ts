@@ -1,6 +1,7 @@
 // Per-host request budget: a concurrency cap plus a token bucket, and a pause after a 429: for the one
 // rate limit the 429 came from (APS budgets each endpoint, and OSS as a whole), or for the whole host.
-import { delay, throwIfAborted } from './delay';
+import { delay } from './delay';
+import { Limiter } from './limiter';
 
 export interface BudgetOptions {
   /** Requests in flight at once per host. */
@@ -16,14 +17,14 @@ export const DEFAULT_BUDGET: BudgetOptions = { maxConcurrent: 8, ratePerSecond: 
 type Release = () => void;
 
 class HostBudget {
-  private inFlight = 0;
-  private readonly waiters: Array<() => void> = [];
+  private readonly slots: Limiter;
   private tokens: number;
   private refilledAt: number;
   private pausedUntil = 0;
   private readonly limitPausedUntil = new Map<string, number>();
 
   constructor(private readonly options: BudgetOptions, private readonly now: () => number) {
+    this.slots = new Limiter(options.maxConcurrent);
     this.tokens = options.burst;
     this.refilledAt = now();
   }
@@ -38,47 +39,14 @@ class HostBudget {
   }
 
   async acquire(signal?: AbortSignal, limit?: string): Promise<Release> {
-    await this.acquireSlot(signal);
+    const release = await this.slots.acquire(signal);
     try {
       await this.waitForPauseAndToken(signal, limit);
     } catch (error) {
-      this.releaseSlot();
+      release();
       throw error;
     }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.releaseSlot();
-    };
-  }
-
-  private acquireSlot(signal?: AbortSignal): Promise<void> {
-    throwIfAborted(signal);
-    if (this.inFlight < this.options.maxConcurrent) {
-      this.inFlight++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const grant = (): void => {
-        signal?.removeEventListener('abort', onAbort);
-        this.inFlight++;
-        resolve();
-      };
-      const onAbort = (): void => {
-        const index = this.waiters.indexOf(grant);
-        if (index >= 0) this.waiters.splice(index, 1);
-        reject(signal?.reason);
-      };
-      this.waiters.push(grant);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  private releaseSlot(): void {
-    this.inFlight--;
-    const next = this.waiters.shift();
-    if (next) next();
+    return release;
   }
 
   private async waitForPauseAndToken(signal?: AbortSignal, limit?: string): Promise<void> {

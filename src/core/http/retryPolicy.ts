@@ -1,4 +1,4 @@
-// When and how long to wait before retrying a failed request.
+// When and how long to wait before retrying a failed request: for API calls and storage downloads alike.
 
 export interface RetryOptions {
   /** Retries after the first attempt (0 disables retrying). */
@@ -18,7 +18,7 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxRetryAfterMs: 120_000,
 };
 
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
@@ -31,10 +31,15 @@ const NETWORK_ERROR_CODES = new Set([
   'EPIPE',
   'ETIMEDOUT',
   'ECONNABORTED',
+  'ENETDOWN',
+  'ENETRESET',
+  'EHOSTDOWN',
+  'EPROTO',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
 ]);
 
 export function isRetryableStatus(status: number): boolean {

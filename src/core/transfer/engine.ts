@@ -1,23 +1,18 @@
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
+import { Limiter } from '../http/limiter';
 import type { ProxySettings } from '../http/proxy';
-import { createPlainRangeAgent, createStorageAgent } from './agent';
-import { BufferPool } from './bufferPool';
-import { downloadMany, type BulkItem, type BulkOptions, type BulkResult } from './bulk';
-import { chooseTarget } from './conflict';
-import { errorDetail, fileSystemError, TransferError } from './errors';
-import { nodeFs, type TransferFs } from './fileSystem';
-import { Limiter } from './limiter';
-import { MemoryRelief } from './memoryRelief';
-import { prepareTargetInside } from './names';
-import { partFilesFor } from './partFiles';
-import { PartLock } from './partLock';
+import { nodeFs, type TransferFs } from './disk/fileSystem';
+import { partFilesFor } from './disk/partFiles';
+import { PartLock } from './disk/partLock';
+import { chooseTarget, prepareTargetInside } from './disk/placement';
+import { BUFFERS_PER_WRITER, BufferPool } from './disk/spanWriter';
+import { errorDetail, fileSystemError, RestartRequired, TransferError } from './errors';
+import { createStorageAgent } from './http/agent';
 import { ObjectDownload, type EngineContext } from './objectDownload';
-import { FileProgressTracker } from './progress';
-import { RestartRequired } from './restart';
-import { DEFAULT_GLOBAL_CONNECTIONS, downloadSettings, MAX_CONNECTIONS, WRITE_BUFFER_BYTES } from './settings';
-import { BUFFERS_PER_WRITER } from './spanWriter';
-import type { DownloadOptions, DownloadResult, ObjectSource, TransferLog } from './types';
+import { AggregateProgressTracker, FileProgressTracker } from './progress';
+import { DEFAULT_CONCURRENT_FILES, DEFAULT_ENGINE_CONNECTIONS, downloadSettings, MAX_CONNECTIONS, WRITE_BUFFER_BYTES } from './settings';
+import type { BulkFileResult, BulkItem, BulkOptions, BulkResult, DownloadOptions, DownloadResult, FileProgress, ObjectSource, TransferLog } from './types';
 
 export interface TransferEngineOptions {
   /** Cap on storage connections across all downloads of this engine (default 16). */
@@ -28,13 +23,6 @@ export interface TransferEngineOptions {
   readonly proxy?: ProxySettings;
   readonly fs?: TransferFs;
   readonly log?: TransferLog;
-  /** Source of randomness for backoff jitter. */
-  readonly random?: () => number;
-  /**
-   * Ask V8 to collect dead socket buffers every so many downloaded bytes instead of letting ~64 MiB
-   * pile up. Process-wide, so off by default; meant for a process that only downloads (the CLI).
-   */
-  readonly reclaimMemory?: { readonly everyBytes: number };
 }
 
 /** Downloads storage objects into files: ranged, parallel, resumable, verified. No VS Code dependency. */
@@ -42,40 +30,29 @@ export class TransferEngine {
   readonly dispatcher: Dispatcher;
   private readonly context: EngineContext;
   private readonly ownsDispatcher: boolean;
-  /** For plain-http range responses, when the engine made its own agent (see createPlainRangeAgent). */
-  private readonly plainRangeDispatcher?: Dispatcher;
-
-  /** Every dispatcher storage requests go through: `dispatcher`, and the plain-http range agent if any. */
-  get storageDispatchers(): readonly Dispatcher[] {
-    return this.plainRangeDispatcher ? [this.dispatcher, this.plainRangeDispatcher] : [this.dispatcher];
-  }
 
   constructor(options: TransferEngineOptions = {}) {
-    const cap = Math.max(1, Math.floor(options.maxConnections ?? DEFAULT_GLOBAL_CONNECTIONS));
+    const cap = Math.max(1, Math.floor(options.maxConnections ?? DEFAULT_ENGINE_CONNECTIONS));
     this.ownsDispatcher = options.dispatcher === undefined;
-    const agentOptions = { connectionsPerOrigin: Math.max(cap, MAX_CONNECTIONS), proxy: options.proxy };
-    this.dispatcher = options.dispatcher ?? createStorageAgent(agentOptions);
-    this.plainRangeDispatcher = this.ownsDispatcher ? createPlainRangeAgent(agentOptions) : undefined;
+    this.dispatcher = options.dispatcher ?? createStorageAgent({ connectionsPerOrigin: Math.max(cap, MAX_CONNECTIONS), proxy: options.proxy });
     this.context = {
       dispatcher: this.dispatcher,
-      plainRangeDispatcher: this.plainRangeDispatcher,
       limiter: new Limiter(cap),
       fs: options.fs ?? nodeFs,
       log: options.log ?? (() => undefined),
-      random: options.random ?? Math.random,
-      memory: new MemoryRelief(options.reclaimMemory?.everyBytes ?? 0),
       buffers: new BufferPool(WRITE_BUFFER_BYTES, BUFFERS_PER_WRITER * cap),
     };
   }
 
   /**
-   * Downloads `source` to `targetPath`. A file appears under that name only complete and verified;
-   * rejects with a TransferError (code 'cancelled' when options.signal aborted).
+   * Downloads `source` to `target` (an absolute path), applying the conflict policy. A file appears
+   * under that name only complete and verified; rejects with a TransferError (code 'cancelled' when
+   * options.signal aborted).
    */
-  async download(source: ObjectSource, targetPath: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+  async download(source: ObjectSource, target: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+    if (!path.isAbsolute(target)) throw new TypeError(`The download target must be an absolute path, not ${target}`);
     const settings = downloadSettings(options);
     const { fs, log } = this.context;
-    const target = path.resolve(targetPath);
     const progress = new FileProgressTracker(source.identity, target, options.onProgress, settings.progressIntervalMs);
     try {
       options.signal?.throwIfAborted();
@@ -96,9 +73,9 @@ export class TransferEngine {
       let result: DownloadResult;
       try {
         const chosen = await chooseTarget(fs, target, settings.conflict, claim);
-        if (chosen.skip) return await skipped();
-        progress.setPath(chosen.path);
-        result = await new ObjectDownload(this.context, source, chosen.path, settings, progress, options.signal).run();
+        if (chosen === undefined) return await skipped();
+        progress.setPath(chosen);
+        result = await new ObjectDownload(this.context, source, chosen, settings, progress, options.signal).run();
       } finally {
         await Promise.all(locks.map((lock) => lock.release()));
       }
@@ -115,13 +92,47 @@ export class TransferEngine {
     }
   }
 
-  /** Many files (e.g. a folder tree) through one bounded queue; failures are collected, the rest continue. */
-  downloadMany(items: Iterable<BulkItem> | AsyncIterable<BulkItem>, options: BulkOptions): Promise<BulkResult> {
-    return downloadMany(this, items, options);
+  /**
+   * Many files (e.g. a folder tree) through one bounded queue, `concurrentFiles` at a time; a failing
+   * file is recorded and the rest go on.
+   */
+  async downloadMany(items: readonly BulkItem[], options: BulkOptions = {}): Promise<BulkResult> {
+    const { concurrentFiles, onProgress, onFileSettled, ...fileOptions } = options;
+    const aggregate = new AggregateProgressTracker(items.length, onProgress, options.progressIntervalMs);
+    const results: BulkFileResult[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < items.length && !options.signal?.aborted) {
+        const key = next++;
+        const item = items[key];
+        aggregate.update(key, { identity: item.source.identity, path: item.target, phase: 'queued', totalBytes: item.size, transferredBytes: 0, bytesPerSecond: 0 });
+        const onFileProgress = (progress: FileProgress) => aggregate.update(key, progress.totalBytes === undefined ? { ...progress, totalBytes: item.size } : progress);
+        const settled = await this.downloadItem(item, { ...fileOptions, onProgress: onFileProgress });
+        results.push(settled);
+        onFileSettled?.(settled);
+      }
+    };
+    aggregate.start();
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.floor(concurrentFiles ?? DEFAULT_CONCURRENT_FILES)) }, worker));
+    } finally {
+      aggregate.stop();
+    }
+    return { results, failures: results.filter((r) => r.status === 'failed' || r.status === 'cancelled'), cancelled: options.signal?.aborted === true };
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await Promise.all([this.dispatcher.close(), this.plainRangeDispatcher?.close()]);
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async downloadItem(item: BulkItem, options: DownloadOptions): Promise<BulkFileResult> {
+    try {
+      const result = await this.download(item.source, item.target, options);
+      return { item, status: result.status, result };
+    } catch (error) {
+      const failure = error instanceof TransferError ? error : new TransferError('io', errorDetail(error), { cause: error });
+      return { item, status: failure.code === 'cancelled' ? 'cancelled' : 'failed', error: failure };
+    }
   }
 
   private async prepareFolder(target: string, root: string | undefined): Promise<void> {
@@ -138,6 +149,5 @@ function asTransferError(error: unknown, signal: AbortSignal | undefined): Trans
   if (signal?.aborted) return new TransferError('cancelled', 'The download was cancelled.', { cause: error });
   if (error instanceof TransferError) return error;
   if (error instanceof RestartRequired) return new TransferError('object-changed', error.message, { cause: error });
-  const detail = errorDetail(error);
-  return new TransferError('io', `Download failed: ${detail}`, { cause: error });
+  return new TransferError('io', `Download failed: ${errorDetail(error)}`, { cause: error });
 }

@@ -1,3 +1,5 @@
+import { errorCodeOf } from '../http/retryPolicy';
+
 export type TransferErrorCode =
   | 'cancelled'
   | 'url-expired'
@@ -36,26 +38,38 @@ export function errorDetail(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function errnoCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 /** Maps a file-system failure to a clear, user-facing TransferError. */
 export function fileSystemError(action: string, path: string, error: unknown): TransferError {
   if (error instanceof TransferError) return error;
-  const code = errnoCode(error);
-  const detail = errorDetail(error);
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new TransferError('no-space', `Not enough disk space to ${action} ${path}.`, { cause: error });
-  }
+  const code = errorCodeOf(error);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new TransferError('no-space', `Not enough disk space to ${action} ${path}.`, { cause: error });
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new TransferError('file-access-denied', `Permission denied: cannot ${action} ${path} (${code}).`, { cause: error });
   }
-  return new TransferError('io', `Cannot ${action} ${path}: ${detail}`, { cause: error });
+  return new TransferError('io', `Cannot ${action} ${path}: ${errorDetail(error)}`, { cause: error });
 }
 
 export function hasErrnoCode(error: unknown, ...codes: string[]): boolean {
-  const code = errnoCode(error);
-  return code !== undefined && codes.includes(code);
+  return codes.includes(errorCodeOf(error) ?? '');
 }
+
+// Control flow inside one download, never seen outside the engine:
+
+/** The stored object changed, so start over from byte 0. */
+export class RestartRequired extends Error {
+  constructor(readonly reason: string) {
+    super(`The object changed during the download: ${reason}`);
+    this.name = 'RestartRequired';
+  }
+}
+
+/** Storage answered a range request with the whole object. */
+export class RangeIgnored extends Error {
+  constructor() {
+    super('The storage origin ignored the Range header');
+    this.name = 'RangeIgnored';
+  }
+}
+
+/** The finished file does not hash to the expected sha1. */
+export class VerifyMismatch extends RestartRequired {}

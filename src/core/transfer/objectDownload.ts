@@ -1,27 +1,21 @@
 import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
-import { numberedName } from './conflict';
-import { errorDetail, fileSystemError, TransferError } from './errors';
-import { EtagBook } from './etags';
-import type { TransferFile, TransferFs } from './fileSystem';
-import { IntervalSet } from './intervals';
-import { readJournal, removeJournal, type JournalData } from './journal';
-import { JournalKeeper } from './journalKeeper';
-import type { BufferPool } from './bufferPool';
-import type { Limiter } from './limiter';
-import type { MemoryRelief } from './memoryRelief';
-import { partFilesFor, type PartFiles } from './partFiles';
+import type { Limiter } from '../http/limiter';
+import type { TransferFile, TransferFs } from './disk/fileSystem';
+import { JournalKeeper, readJournal, removeJournal, type JournalData } from './disk/journal';
+import { partFilesFor, type PartFiles } from './disk/partFiles';
+import { numberedName, renameIntoPlace } from './disk/placement';
+import type { BufferPool } from './disk/spanWriter';
+import { TrailingSha1 } from './disk/verify';
+import { errorDetail, fileSystemError, RangeIgnored, RestartRequired, TransferError, VerifyMismatch } from './errors';
+import { fetchSpan, type FetchContext } from './http/rangeRequest';
+import { EtagBook, layoutOf, segmentsOf, SignedUrlState } from './http/signedUrl';
+import { IntervalSet } from './plan/intervals';
+import { planSpans, SpanScheduler } from './plan/scheduler';
 import type { FileProgressTracker } from './progress';
-import type { FetchContext } from './rangeFetcher';
-import { RangeIgnored, RestartRequired, VerifyMismatch } from './restart';
-import { planSpans, SpanScheduler } from './scheduler';
-import { runSpanWorkers } from './spanWorkers';
 import type { DownloadSettings } from './settings';
-import { layoutOf, segmentsOf, SignedUrlState } from './signedUrl';
-import { renameIntoPlace } from './finalize';
 import type { DownloadResult, ObjectSource, ResolvedObject, TransferLog } from './types';
-import { TrailingSha1 } from './verify';
 
 /** Share of a large object fetched in a second round when its sha1 is checked (see transfer). */
 const LAST_ROUND_SHARE = 0.25;
@@ -29,14 +23,10 @@ const LAST_ROUND_SHARE = 0.25;
 /** What one engine shares between its downloads. */
 export interface EngineContext {
   readonly dispatcher: Dispatcher;
-  /** For range responses from plain-http origins, when set (see createPlainRangeAgent). */
-  readonly plainRangeDispatcher?: Dispatcher;
   /** Global cap on storage connections across all downloads. */
   readonly limiter: Limiter;
   readonly fs: TransferFs;
   readonly log: TransferLog;
-  readonly random: () => number;
-  readonly memory: MemoryRelief;
   readonly buffers: BufferPool;
 }
 
@@ -122,7 +112,6 @@ export class ObjectDownload {
       const stats = { retries: 0 };
       const fetchContext = (signal: AbortSignal, singleStream: boolean): FetchContext => ({
         dispatcher: this.engine.dispatcher,
-        plainRangeDispatcher: this.engine.plainRangeDispatcher,
         urls,
         etags,
         file,
@@ -131,11 +120,9 @@ export class ObjectDownload {
         signal,
         retry: this.settings.retry,
         stallTimeoutMs: this.settings.stallTimeoutMs,
-        random: this.engine.random,
         singleStream,
         log: this.engine.log,
         stats,
-        reclaim: (bytes) => this.engine.memory.received(bytes),
         onWritten: (start, end) => {
           const added = done.add(start, end);
           this.progress.addWritten(added);
@@ -224,13 +211,8 @@ export class ObjectDownload {
     return { file, done: new IntervalSet(), etags: [] };
   }
 
-  private async transfer(
-    resolved: ResolvedObject,
-    done: IntervalSet,
-    hashing: boolean,
-    signal: AbortSignal,
-    context: (signal: AbortSignal, singleStream: boolean) => FetchContext,
-  ): Promise<void> {
+  /** Fetches the missing bytes: one span per connection, or over one connection when storage ignores Range. */
+  private async transfer(resolved: ResolvedObject, done: IntervalSet, hashing: boolean, signal: AbortSignal, context: (signal: AbortSignal, singleStream: boolean) => FetchContext): Promise<void> {
     const segments = segmentsOf(resolved);
     const single = resolved.size < this.settings.singleRequestThreshold;
     const connections = single ? 1 : this.settings.connections;
@@ -255,9 +237,7 @@ export class ObjectDownload {
     if (size !== resolved.size) throw new RestartRequired(`the file has ${size} bytes, expected ${resolved.size}`);
     if (!hasher || !resolved.sha1) return undefined;
     const actual = await this.fileStep('read back', () => hasher.digest());
-    if (actual !== resolved.sha1.toLowerCase()) {
-      throw new VerifyMismatch(`sha1 ${actual} does not match the expected ${resolved.sha1}`);
-    }
+    if (actual !== resolved.sha1.toLowerCase()) throw new VerifyMismatch(`sha1 ${actual} does not match the expected ${resolved.sha1}`);
     return actual;
   }
 
@@ -280,7 +260,7 @@ export class ObjectDownload {
       return;
     }
     const keep = cancelled
-      ? !this.settings.deleteOnCancel
+      ? !this.settings.deleteOnCancel()
       : !(error instanceof TransferError) || ['retries-exhausted', 'url-expired', 'access-denied', 'http', 'rename-failed', 'io', 'bad-source'].includes(error.code);
     if (keep) {
       if (part && keeper && !closed) await keeper.flush();
@@ -327,4 +307,52 @@ function journalMatches(journal: JournalData, identity: string, resolved: Resolv
   const knownEtag = journal.etags[0];
   if (resolved.etag && knownEtag && knownEtag !== resolved.etag) return false;
   return true;
+}
+
+/**
+ * Up to `connections` workers take spans from the scheduler, each holding one slot of the global
+ * connection cap per span; the first failure stops all of them. Resolves once every worker settled.
+ */
+async function runSpanWorkers(
+  scheduler: SpanScheduler,
+  connections: number,
+  limiter: Limiter,
+  parent: AbortSignal,
+  contextFor: (signal: AbortSignal) => FetchContext,
+): Promise<void> {
+  const group = new AbortController();
+  setMaxListeners(0, group.signal);
+  const onParentAbort = () => group.abort(parent.reason);
+  if (parent.aborted) onParentAbort();
+  parent.addEventListener('abort', onParentAbort, { once: true });
+  const ctx = contextFor(group.signal);
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!group.signal.aborted) {
+      const release = await limiter.acquire(group.signal);
+      try {
+        const span = scheduler.next();
+        if (!span) return;
+        try {
+          await fetchSpan(ctx, span);
+        } finally {
+          scheduler.finish(span);
+        }
+      } finally {
+        release();
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(connections, scheduler.pending)) }, () =>
+    worker().catch((error: unknown) => {
+      if (!failure && !group.signal.aborted) {
+        failure = { error };
+        group.abort(error);
+      }
+    }),
+  );
+  await Promise.all(workers);
+  parent.removeEventListener('abort', onParentAbort);
+  if (parent.aborted) throw parent.reason;
+  if (failure) throw failure.error;
 }

@@ -1,5 +1,4 @@
-import { etaSeconds, RateMeter } from './rate';
-import type { FileProgress, TransferPhase } from './types';
+import type { AggregateProgress, FileProgress, TransferPhase } from './types';
 
 const TERMINAL: ReadonlySet<TransferPhase> = new Set(['done', 'skipped', 'failed', 'cancelled']);
 
@@ -94,4 +93,90 @@ export class FileProgressTracker {
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
   }
+}
+
+/** Sums per-file progress of a batch; emits about every `intervalMs` while running and once at the end. */
+export class AggregateProgressTracker {
+  private readonly latest = new Map<number, FileProgress>();
+  private ticker?: NodeJS.Timeout;
+
+  constructor(
+    private readonly fileCount: number,
+    private readonly listener: ((progress: AggregateProgress) => void) | undefined,
+    private readonly intervalMs = 250,
+  ) {}
+
+  update(key: number, progress: FileProgress): void {
+    this.latest.set(key, progress);
+  }
+
+  start(): void {
+    if (!this.listener || this.ticker) return;
+    this.ticker = setInterval(() => this.emit(), this.intervalMs);
+    this.ticker.unref();
+  }
+
+  stop(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+    this.emit();
+  }
+
+  snapshot(): AggregateProgress {
+    const files = [...this.latest.values()];
+    const sum = (pick: (file: FileProgress) => number) => files.reduce((total, file) => total + pick(file), 0);
+    const count = (...phases: TransferPhase[]) => files.filter((file) => phases.includes(file.phase)).length;
+    const totalBytes = sum((file) => file.totalBytes ?? 0);
+    const transferredBytes = sum((file) => file.transferredBytes);
+    const bytesPerSecond = sum((file) => file.bytesPerSecond);
+    return {
+      files: this.fileCount,
+      finishedFiles: count('done'),
+      failedFiles: count('failed', 'cancelled'),
+      skippedFiles: count('skipped'),
+      activeFiles: count('resolving', 'downloading', 'verifying', 'finalizing'),
+      totalBytes,
+      transferredBytes,
+      bytesPerSecond,
+      etaSeconds: etaSeconds(totalBytes - transferredBytes, bytesPerSecond),
+    };
+  }
+
+  private emit(): void {
+    try {
+      this.listener?.(this.snapshot());
+    } catch {
+      // A failing progress consumer must not stop the batch.
+    }
+  }
+}
+
+/** Bytes per second over a sliding window of (time, total) samples. */
+export class RateMeter {
+  private readonly samples: { at: number; bytes: number }[] = [];
+
+  constructor(
+    private readonly windowMs = 3_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records the running total of bytes moved (excluding bytes that never crossed the network). */
+  sample(totalBytes: number): void {
+    const at = this.now();
+    this.samples.push({ at, bytes: totalBytes });
+    while (this.samples.length > 2 && at - this.samples[1].at >= this.windowMs) this.samples.shift();
+  }
+
+  bytesPerSecond(): number {
+    if (this.samples.length < 2) return 0;
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    const elapsed = last.at - first.at;
+    return elapsed <= 0 ? 0 : Math.max(0, ((last.bytes - first.bytes) * 1000) / elapsed);
+  }
+}
+
+export function etaSeconds(remainingBytes: number, bytesPerSecond: number): number | undefined {
+  if (remainingBytes <= 0) return 0;
+  return bytesPerSecond > 0 ? remainingBytes / bytesPerSecond : undefined;
 }

@@ -1,17 +1,26 @@
+// Every default of the transfer engine; the extension's settings and the CLI's options take theirs from here.
 import type { ConflictPolicy, DownloadOptions, RetryPolicy } from './types';
 
 export const MIB = 1024 * 1024;
+/** Parallel connections per file. */
 export const DEFAULT_CONNECTIONS = 8;
 export const MAX_CONNECTIONS = 16;
-export const DEFAULT_GLOBAL_CONNECTIONS = 16;
+/** Storage connections across all downloads of one engine. */
+export const DEFAULT_ENGINE_CONNECTIONS = 16;
+/** Smallest piece a download is first split into. */
 export const DEFAULT_CHUNK_SIZE = 8 * MIB;
+/** Objects smaller than this come in one request. */
 export const DEFAULT_SINGLE_REQUEST_THRESHOLD = 16 * MIB;
+/** Files of a batch downloaded at the same time. */
+export const DEFAULT_CONCURRENT_FILES = 4;
 /** signeds3download minutesExpiration the sources ask for: long enough for big files, short-lived anyway. */
 export const SIGNED_URL_MINUTES = 15;
 /** Bytes gathered per connection before one positioned write (larger buys no speed, only memory). */
 export const WRITE_BUFFER_BYTES = 256 * 1024;
-/** Written data is synced after this many new bytes (8 MiB: at 256 MiB/s the final sync then takes ~2 ms, not ~17). */
+/** Written data is synced after this many new bytes, so little is left to sync at the end. */
 export const SYNC_EVERY_BYTES = 8 * MIB;
+export const CONNECT_TIMEOUT_MS = 30_000;
+export const KEEP_ALIVE_TIMEOUT_MS = 4_000;
 
 export interface DownloadSettings {
   readonly connections: number;
@@ -19,7 +28,7 @@ export interface DownloadSettings {
   readonly singleRequestThreshold: number;
   readonly verifySha1: boolean;
   readonly conflict: ConflictPolicy;
-  readonly deleteOnCancel: boolean;
+  readonly deleteOnCancel: () => boolean;
   readonly progressIntervalMs: number;
   readonly retry: RetryPolicy;
   readonly stallTimeoutMs: number;
@@ -40,7 +49,7 @@ export function downloadSettings(options: DownloadOptions): DownloadSettings {
     singleRequestThreshold: clampInteger(options.singleRequestThreshold, DEFAULT_SINGLE_REQUEST_THRESHOLD, 0, Number.MAX_SAFE_INTEGER),
     verifySha1: options.verifySha1 ?? true,
     conflict: options.conflict ?? 'overwrite',
-    deleteOnCancel: options.deleteOnCancel ?? false,
+    deleteOnCancel: typeof options.deleteOnCancel === 'function' ? options.deleteOnCancel : () => options.deleteOnCancel === true,
     progressIntervalMs: clampInteger(options.progressIntervalMs, 250, 10, 60_000),
     retry: {
       attempts: clampInteger(options.retry?.attempts, 6, 0, 1_000),

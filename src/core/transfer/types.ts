@@ -1,3 +1,5 @@
+import type { TransferError } from './errors';
+
 /** One independently addressable piece of the stored object (inclusive byte offsets within the object). */
 export interface StorageSegment {
   readonly start: number;
@@ -16,8 +18,6 @@ export interface ResolvedObject {
   readonly expiresAt?: number;
   /** Present for the OSS 'chunked' form: one URL per stored part, covering the object in order. */
   readonly segments?: readonly StorageSegment[];
-  /** Name the server suggests (Content-Disposition or URL path), unsanitized. */
-  readonly suggestedName?: string;
 }
 
 /**
@@ -86,8 +86,8 @@ export interface DownloadOptions {
   /** When given, the target must lie inside this folder (after resolving symlinks) or the download is refused. */
   readonly root?: string;
   readonly signal?: AbortSignal;
-  /** On cancel, delete the partial file and journal instead of keeping them for a resume. */
-  readonly deleteOnCancel?: boolean;
+  /** On cancel, delete the partial file and journal instead of keeping them for a resume (a function is asked at the cancel). */
+  readonly deleteOnCancel?: boolean | (() => boolean);
   readonly onProgress?: (progress: FileProgress) => void;
   readonly progressIntervalMs?: number;
   readonly retry?: Partial<RetryPolicy>;
@@ -113,4 +113,36 @@ export interface DownloadResult {
   readonly restarts: number;
   readonly urlRefreshes: number;
   readonly retries: number;
+}
+
+/** One file of a batch: where it comes from and the absolute path it goes to. */
+export interface BulkItem {
+  readonly source: ObjectSource;
+  readonly target: string;
+  /** Size when already known (e.g. from the Data API), for the aggregate total before resolving. */
+  readonly size?: number;
+}
+
+export interface BulkOptions extends Omit<DownloadOptions, 'onProgress'> {
+  /** Files downloaded at the same time (default 4); each uses up to `connections`, all share the engine's cap. */
+  readonly concurrentFiles?: number;
+  readonly onProgress?: (progress: AggregateProgress) => void;
+  /** Each file once it settled, in the order they finish. */
+  readonly onFileSettled?: (file: BulkFileResult) => void;
+}
+
+export type BulkFileStatus = 'downloaded' | 'skipped' | 'failed' | 'cancelled';
+
+export interface BulkFileResult {
+  readonly item: BulkItem;
+  readonly status: BulkFileStatus;
+  readonly result?: DownloadResult;
+  readonly error?: TransferError;
+}
+
+export interface BulkResult {
+  /** In the order they settled. */
+  readonly results: readonly BulkFileResult[];
+  readonly failures: readonly BulkFileResult[];
+  readonly cancelled: boolean;
 }

@@ -2,12 +2,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ApsError } from '../../core/http/apsError';
 import { pollUntilDone } from '../../core/jobs/poller';
+import type { ApsServices } from '../../core/client';
 import type { DownloadJob } from '../../core/dm/models';
 import type { TransferEngine } from '../../core/transfer';
-import type { ApsServices } from '../apsServices';
 import type { JobRunner, RunContext } from '../jobManager';
 import type { ConvertPlan, FileTask } from '../jobRecord';
-import { transferFiles } from './transferFiles';
+import { transferFiles } from './downloadRunner';
 
 /**
  * "Download as another format": reuses a finished conversion of that type when APS has one, else
@@ -20,10 +20,10 @@ export function convertRunner(services: () => ApsServices, engine: TransferEngin
     const type = plan.fileType.toUpperCase();
     if (!plan.storage) await convert(context, plan, aps, type);
     const task: FileTask = { name: path.basename(plan.target), storage: plan.storage, target: plan.target, state: 'pending' };
-    await transferFiles(context, engine, plan.where, [task], [{ task, source: aps.objectSource(plan.storage!) }]);
-    const where = path.relative(plan.where.folder, plan.target);
+    await transferFiles(context, engine, plan.where, [task], () => aps.objectSource(plan.storage!), plan.conflict);
+    const where = path.relative(plan.where.folder, task.target);
     const message = plan.reused ? vscode.l10n.t('Converted to {0} (an earlier conversion, reused): {1}.', type, where) : vscode.l10n.t('Converted to {0}: {1}.', type, where);
-    return { message, target: plan.target };
+    return { message, target: task.target };
   };
 }
 

@@ -1,39 +1,25 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DataManagementClient } from '../../core/dm/dataManagement';
-import type { StorageLocation } from '../../core/dm/ids';
-import type { Version } from '../../core/dm/models';
-import type { TransferEngine } from '../../core/transfer';
-import { resolveConflicts } from '../../workspace/conflicts';
-import { layoutPath, unclaimed } from '../../workspace/layout';
-import type { ApsServices } from '../apsServices';
+import { readSettings } from '../../config/settings';
+import type { ApsServices } from '../../core/client';
+import { safeJoin } from '../../core/download/localNames';
+import { planDownload } from '../../core/download/plan';
+import type { BulkItem, ConflictPolicy, ObjectSource, TransferEngine } from '../../core/transfer';
+import { decideConflicts } from '../../workspace/conflicts';
+import type { TargetRoot } from '../../workspace/targetFolder';
+import { failureReason } from '../../core/failureReason';
 import { JobDeclined, type JobRunner, type RunContext } from '../jobManager';
-import type { DownloadEntry, DownloadPlan, FileTask, ProjectRef } from '../jobRecord';
-import { transferFiles } from './transferFiles';
-
-interface ListedFile {
-  project: ProjectRef;
-  /** Folder names below the project. */
-  folders: string[];
-  fileName: string;
-  storage?: StorageLocation;
-  size?: number;
-  /** Why there is nothing to download (a sheet has no file of its own). */
-  missing?: string;
-}
-
-const FOLDER_LISTINGS_AT_ONCE = 4;
+import type { DownloadPlan, FileTask } from '../jobRecord';
 
 /** Versions, items (their tip) and folders (recursively) into `<download folder>/<project>/<folder path>/<file>`. */
 export function downloadRunner(services: () => ApsServices, engine: TransferEngine): JobRunner {
   return async (context) => {
     const plan = context.record.plan as DownloadPlan;
     const aps = services();
-    if (!plan.files) await planFiles(context, plan, aps.dm);
-    const files = plan.files!;
+    if (!plan.files) await planFiles(context, plan, aps);
+    const files = plan.files ?? [];
     context.update({ target: commonTarget(plan) });
-    const sourced = files.filter((task) => task.storage).map((task) => ({ task, source: aps.objectSource(task.storage!) }));
-    await transferFiles(context, engine, plan.where, files, sourced);
+    await transferFiles(context, engine, plan.where, files, (task) => aps.objectSource(task.storage!), plan.conflict ?? 'overwrite');
     const done = files.filter((task) => task.state === 'done').length;
     const skipped = files.filter((task) => task.state === 'skipped').length;
     const where = path.relative(plan.where.folder, context.record.target!) || '.';
@@ -43,88 +29,93 @@ export function downloadRunner(services: () => ApsServices, engine: TransferEngi
   };
 }
 
-async function planFiles(context: RunContext, plan: DownloadPlan, dm: DataManagementClient): Promise<void> {
+/** Lists the files (targets chosen here, once) and decides what happens to those that exist already. */
+async function planFiles(context: RunContext, plan: DownloadPlan, aps: ApsServices): Promise<void> {
   context.update({ state: 'processing', detail: vscode.l10n.t('listing files') });
-  const listed: ListedFile[] = [];
-  for (const entry of plan.entries) {
-    listed.push(...(await expand(entry, dm, context)));
-    context.update({ detail: vscode.l10n.t('listing files: {0} found', listed.length) });
-  }
-  const claimed = new Set<string>();
-  const targets = listed.map((file) => unclaimed(layoutPath(plan.where, file.project.name, file.folders, file.fileName), claimed));
-  const resolved = await resolveConflicts(targets, plan.where, context.prompts());
-  if (!resolved) throw new JobDeclined();
-  plan.files = listed.map((file, index): FileTask => ({
-    name: [...file.folders, file.fileName].join('/'),
-    ...(file.storage ? { storage: file.storage } : {}),
-    target: resolved[index].target,
-    ...(file.size !== undefined ? { size: file.size } : {}),
-    state: file.missing ? 'failed' : resolved[index].skip ? 'skipped' : 'pending',
-    ...(file.missing ? { error: file.missing } : {}),
+  const onListed = (count: number) => context.update({ detail: vscode.l10n.t('listing files: {0} found', count) });
+  const planned = await planDownload(aps.dm, plan.entries, plan.where.root, { signal: context.signal, onListed });
+  const decision = await decideConflicts(planned.map((file) => file.target), plan.where, context.prompts());
+  if (!decision) throw new JobDeclined();
+  plan.conflict = decision.policy;
+  plan.files = planned.map(({ path: names, target, storage, size }): FileTask => ({
+    // Shown below the project (the first name of the path).
+    name: names.slice(1).join('/'),
+    target,
+    ...(storage ? { storage } : {}),
+    ...(size !== undefined ? { size } : {}),
+    state: storage ? 'pending' : 'failed',
+    ...(storage ? {} : { error: vscode.l10n.t('it has no file of its own (a sheet): use Export as PDF') }),
   }));
   await context.savePlan();
-}
-
-async function expand(entry: DownloadEntry, dm: DataManagementClient, context: RunContext): Promise<ListedFile[]> {
-  const { signal } = context;
-  switch (entry.type) {
-    case 'version': {
-      const storage = entry.storage ?? (await dm.getVersion(entry.project.id, entry.versionId, { signal })).storage;
-      return [fileOf(entry.project, entry.path, entry.name, storage, entry.size)];
-    }
-    case 'item': {
-      const tip = await dm.getTip(entry.project.id, entry.itemId, { signal });
-      return [fromVersion(entry.project, entry.path, tip, entry.name)];
-    }
-    case 'folder': {
-      const files: ListedFile[] = [];
-      await walkFolder(dm, entry.project, entry.folderId, entry.path, files, context);
-      return files;
-    }
-  }
-}
-
-async function walkFolder(dm: DataManagementClient, project: ProjectRef, folderId: string, folders: string[], into: ListedFile[], context: RunContext): Promise<void> {
-  const entries = await dm.listFolderContents(project.id, folderId, { signal: context.signal });
-  const subfolders: Array<{ id: string; path: string[] }> = [];
-  for (const entry of entries) {
-    if (entry.type === 'folders') subfolders.push({ id: entry.id, path: [...folders, entry.name] });
-    else if (entry.tip) into.push(fromVersion(project, folders, entry.tip, entry.name));
-    else into.push(fromVersion(project, folders, await dm.getTip(project.id, entry.id, { signal: context.signal }), entry.name));
-  }
-  context.update({ detail: vscode.l10n.t('listing files: {0} found', into.length) });
-  for (let index = 0; index < subfolders.length; index += FOLDER_LISTINGS_AT_ONCE) {
-    await Promise.all(subfolders.slice(index, index + FOLDER_LISTINGS_AT_ONCE).map((sub) => walkFolder(dm, project, sub.id, sub.path, into, context)));
-  }
-}
-
-function fromVersion(project: ProjectRef, folders: string[], version: Version, fallbackName: string): ListedFile {
-  return fileOf(project, folders, version.name || fallbackName, version.storage, version.storageSize);
-}
-
-function fileOf(project: ProjectRef, folders: string[], fileName: string, storage: StorageLocation | undefined, size: number | undefined): ListedFile {
-  return {
-    project,
-    folders,
-    fileName,
-    ...(storage ? { storage } : { missing: vscode.l10n.t('it has no file of its own (a sheet): use Export as PDF') }),
-    ...(size !== undefined ? { size } : {}),
-  };
 }
 
 /** The file itself for a single file, else the deepest folder holding everything. */
 function commonTarget(plan: DownloadPlan): string {
   const targets = (plan.files ?? []).map((task) => task.target);
-  if (plan.entries.length === 1 && plan.entries[0].type === 'folder') {
-    const entry = plan.entries[0];
-    return layoutFolder(plan, entry.project.name, entry.path);
-  }
+  const [entry] = plan.entries;
+  if (plan.entries.length === 1 && entry.type === 'folder') return safeJoin(plan.where.root, entry.path);
   if (targets.length === 1) return targets[0];
   let common = targets.length ? path.dirname(targets[0]) : plan.where.root;
   for (const target of targets) while (!(target + path.sep).startsWith(common + path.sep) && common !== plan.where.root) common = path.dirname(common);
   return common;
 }
 
-function layoutFolder(plan: DownloadPlan, projectName: string, folders: string[]): string {
-  return path.dirname(layoutPath(plan.where, projectName, folders, 'x'));
+/**
+ * Downloads the pending files of a job (of any kind) through the engine's queue, under `conflict`: a
+ * failing file is recorded and the rest go on. Throws when every file failed, or on cancel (partial
+ * files are removed, unless the window is going away and they are needed for the resume).
+ */
+export async function transferFiles(
+  context: RunContext,
+  engine: TransferEngine,
+  where: TargetRoot,
+  all: readonly FileTask[],
+  sourceOf: (task: FileTask) => ObjectSource,
+  conflict: ConflictPolicy,
+): Promise<void> {
+  const settings = readSettings();
+  const tasks = new Map<BulkItem, FileTask>();
+  for (const task of all) if (task.state === 'pending') tasks.set({ source: sourceOf(task), target: task.target, size: task.size }, task);
+  const bytesOf = (state: FileTask['state']) => all.filter((task) => task.state === state).reduce((sum, task) => sum + (task.size ?? 0), 0);
+  const finishedBefore = bytesOf('done');
+  const counts = () => ({
+    total: all.length,
+    finished: all.filter((task) => task.state === 'done' || task.state === 'skipped').length,
+    failed: all.filter((task) => task.state === 'failed').length,
+  });
+  context.update({ state: 'downloading', detail: vscode.l10n.t('starting download') });
+
+  const result = await engine.downloadMany([...tasks.keys()], {
+    root: where.root,
+    conflict,
+    connections: settings.connections,
+    chunkSize: settings.chunkSizeBytes,
+    verifySha1: settings.verifyChecksums,
+    signal: context.signal,
+    deleteOnCancel: () => !context.shuttingDown(),
+    onFileSettled: ({ item, status, result: downloaded, error }) => {
+      const task = tasks.get(item) as FileTask;
+      if (status === 'downloaded' || status === 'skipped') Object.assign(task, { state: status === 'downloaded' ? 'done' : 'skipped', target: downloaded?.path ?? task.target });
+      else if (status === 'failed') Object.assign(task, { state: 'failed', error: failureReason(error) });
+    },
+    onProgress: (aggregate) =>
+      context.update({
+        state: 'downloading',
+        progress: {
+          doneBytes: finishedBefore + aggregate.transferredBytes,
+          totalBytes: finishedBefore + aggregate.totalBytes,
+          bytesPerSecond: aggregate.bytesPerSecond,
+          etaSeconds: aggregate.etaSeconds,
+          files: counts(),
+        },
+      }),
+  });
+
+  const failures = all.filter((task) => task.state === 'failed').map((task) => ({ name: task.name, reason: task.error ?? vscode.l10n.t('unknown error') }));
+  context.update({ failures, progress: { doneBytes: bytesOf('done'), bytesPerSecond: 0, files: counts() } });
+  await context.savePlan();
+  if (result.cancelled || context.signal.aborted) throw context.signal.reason ?? new Error('cancelled');
+  if (failures.length > 0 && failures.length === all.length) {
+    throw result.failures.find((file) => file.status === 'failed')?.error ?? new Error(failures[0].reason);
+  }
 }

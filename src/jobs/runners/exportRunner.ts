@@ -1,16 +1,15 @@
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
 import * as vscode from 'vscode';
-import { ApsError } from '../../core/http/apsError';
+import type { ApsServices } from '../../core/client';
+import { withExtension } from '../../core/download/localNames';
 import type { ExportJob } from '../../core/exports/exportTypes';
 import type { ExportResult, PdfExports } from '../../core/exports/pdfExports';
-import { isTransferError, urlSource, type TransferEngine } from '../../core/transfer';
-import type { ObjectSource } from '../../core/transfer/types';
-import { withExtension } from '../../workspace/layout';
-import type { ApsServices } from '../apsServices';
+import { ApsError } from '../../core/http/apsError';
+import { isTransferError, urlSource, type ObjectSource, type TransferEngine } from '../../core/transfer';
 import type { JobRunner, RunContext } from '../jobManager';
 import type { ExportPlan, FileTask } from '../jobRecord';
-import { transferFiles } from './transferFiles';
+import { transferFiles } from './downloadRunner';
 
 /**
  * Export as PDF (BIM 360 Docs exports or ACC Files exports, chosen by the core), then download the
@@ -39,11 +38,11 @@ export function exportRunner(services: () => ApsServices, engine: TransferEngine
     await context.savePlan();
     const task: FileTask = { name: path.basename(plan.target), target: plan.target, state: 'pending' };
     const source = exportSource(result, (signal) => freshUrl(aps.exports, result.job, signal), engine.dispatcher);
-    await transferFiles(context, engine, plan.where, [task], [{ task, source }]);
-    const where = path.relative(plan.where.folder, plan.target);
+    await transferFiles(context, engine, plan.where, [task], () => source, plan.conflict);
+    const where = path.relative(plan.where.folder, task.target);
     const left = result.job.failedFiles?.length;
     const message = left ? vscode.l10n.t('Exported as PDF: {0}. {1} file(s) could not be included.', where, left) : vscode.l10n.t('Exported as PDF: {0}.', where);
-    return { message, target: plan.target };
+    return { message, target: task.target };
   };
 }
 
@@ -61,11 +60,11 @@ function exportSource(result: ExportResult, refresh: (signal: AbortSignal) => Pr
     resolve: async (signal) => {
       url ??= await refresh(signal);
       try {
-        return await urlSource(url, { dispatcher }).resolve(signal);
+        return await urlSource(url, dispatcher).resolve(signal);
       } catch (error) {
         if (!isTransferError(error, 'url-expired')) throw error;
         url = await refresh(signal);
-        return urlSource(url, { dispatcher }).resolve(signal);
+        return urlSource(url, dispatcher).resolve(signal);
       } finally {
         url = undefined;
       }

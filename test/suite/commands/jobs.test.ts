@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { partFilesFor } from '../../../src/core/transfer/partFiles';
+import { partFilesFor } from '../../../src/core/transfer';
 import type { ApsExplorerApi } from '../../../src/extension';
 import type { JobRecord } from '../../../src/jobs/jobRecord';
 import type { ScriptedPrompts } from '../../../src/ui/prompts';

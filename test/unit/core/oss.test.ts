@@ -1,7 +1,7 @@
-// OSS signed downloads against the emulator: single (complete, chunked, fallback), batch, and the refresher.
+// OSS signed downloads against the emulator: single (complete, chunked, fallback) and batch.
 import * as assert from 'node:assert/strict';
 import { request } from 'undici';
-import { isApsError, parseStorageUrn, SignedUrlRefresher, type StorageLocation } from '../../../src/core';
+import { isApsError, parseStorageUrn, type StorageLocation } from '../../../src/core';
 import { regionOfBucket } from '../../../src/core/oss/signedDownload';
 import { tipVersionId, twoLeggedClient, useEmulator } from './harness';
 
@@ -115,22 +115,6 @@ describe('core/oss against the emulator', function () {
     const location = await storageOf(emulator().seed.ids.items.notesTxt);
     await assert.rejects(client.oss.signedDownload(location, { minutesExpiration: 61 }), (error: unknown) => isApsError(error) && error.status === 400 && /minutesExpiration/.test(error.detail ?? ''));
     await assert.rejects(client.oss.signedDownload({ bucketKey: location.bucketKey, objectKey: 'nope.bin' }), (error: unknown) => isApsError(error) && error.status === 404);
-  });
-
-  it('fetches one fresh URL for all concurrent callers that found theirs expired', async () => {
-    const e = emulator();
-    const location = await storageOf(e.seed.ids.items.notesTxt);
-    const refresher = new SignedUrlRefresher((signal) => client.oss.signedDownload(location, { signal }));
-    const first = await refresher.current();
-    e.requests.clear();
-    const refreshed = await Promise.all(Array.from({ length: 8 }, () => refresher.refresh(first)));
-    assert.ok(refreshed.every((download) => download === refreshed[0]));
-    assert.notEqual(refreshed[0], first);
-    assert.equal(e.requests.list({ path: '/signeds3download' }).length, 1);
-    assert.equal(refresher.fetches, 2);
-    // A caller still holding the old URL gets the replacement without another call.
-    assert.equal(await refresher.refresh(first), refreshed[0]);
-    assert.equal(e.requests.list({ path: '/signeds3download' }).length, 1);
   });
 
   it('parses the storage URN of a version into the location signeds3download needs', async () => {

@@ -3,7 +3,7 @@ import { readdir, readlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { TransferEngine } from '../../../src/core/transfer/engine';
-import { partFilesFor } from '../../../src/core/transfer/partFiles';
+import { partFilesFor } from '../../../src/core/transfer/disk/partFiles';
 import type { FileProgress } from '../../../src/core/transfer/types';
 import { FAST, KiB, listFiles, MiB, objectPath, storageStat, useTransferHarness } from './harness';
 
@@ -53,10 +53,7 @@ describe('transfer: cancel', function () {
     const open = await openPaths();
     if (open) assert.ok(!open.some((p) => p.startsWith(h.dir)), `still open: ${open.filter((p) => p.startsWith(h.dir)).join(', ')}`);
     assert.equal(storageSockets(engine, h.emulator.storageUrl), 0, 'every storage socket was closed');
-    assert.equal(events[events.length - 1].phase, 'cancelled');
-    const stillGoing = events.length;
-    await wait(100);
-    assert.equal(events.length, stillGoing, 'no progress after the cancel settled');
+    assert.equal(events[events.length - 1].phase, 'cancelled', 'the last report says so (nothing follows it: see the progress tests)');
   });
 
   it('deletes the partial download when asked to', async () => {

@@ -1,5 +1,5 @@
 // A file-system seam that fails on purpose (tests run as root, where permissions alone stop nothing).
-import { nodeFs, withWritev, type TransferFs } from '../../../src/core/transfer/fileSystem';
+import { nodeFs, type TransferFile, type TransferFs } from '../../../src/core/transfer/disk/fileSystem';
 
 export function errno(code: string): Error {
   return Object.assign(new Error(`${code}: injected`), { code });
@@ -20,4 +20,17 @@ export function fsWith(overrides: Partial<TransferFs> & { failWriteAfterBytes?: 
     });
   };
   return { ...nodeFs, open, ...rest };
+}
+
+/** `handle` with its writes going through `writev` instead. */
+export function withWritev(handle: TransferFile, writev: TransferFile['writev']): TransferFile {
+  return {
+    writev,
+    read: (buffer, offset, length, position) => handle.read(buffer, offset, length, position),
+    datasync: () => handle.datasync(),
+    sync: () => handle.sync(),
+    stat: () => handle.stat(),
+    truncate: (length) => handle.truncate(length),
+    close: () => handle.close(),
+  };
 }

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { nodeFs, withWritev } from '../../../src/core/transfer/fileSystem';
-import { errno, fsWith } from './faultyFs';
-import { partFilesFor } from '../../../src/core/transfer/partFiles';
+import { nodeFs } from '../../../src/core/transfer/disk/fileSystem';
+import { errno, fsWith, withWritev } from './faultyFs';
+import { partFilesFor } from '../../../src/core/transfer/disk/partFiles';
 import type { ObjectSource } from '../../../src/core/transfer/types';
 import { FAST, KiB, listFiles, MiB, requestedRanges, sha1OfFile, useTransferHarness } from './harness';
 

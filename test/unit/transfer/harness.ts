@@ -7,48 +7,49 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { startEmulator, type AddedObject, type EmulatorOptions, type RecordedRequest, type RunningEmulator, type SizeName } from '../../emulator';
-import { TransferEngine, type TransferEngineOptions } from '../../../src/core/transfer/engine';
-import { signedDownloadFetcher } from '../../../src/core/transfer/sources/ossHttp';
-import { ossObjectSource } from '../../../src/core/transfer/sources/ossSource';
-import type { DownloadOptions, FileProgress, ObjectSource } from '../../../src/core/transfer/types';
+import { createApsClient, type ApsClient } from '../../../src/core/client';
+import { TransferEngine, type DownloadOptions, type FileProgress, type ObjectSource, type TransferEngineOptions } from '../../../src/core/transfer';
 
 export const KiB = 1024;
 export const MiB = 1024 * 1024;
 
-/** Retry quickly so fault tests stay short; same code paths as the defaults. */
+/**
+ * Retry quickly so fault tests stay short; same code paths as the defaults. The stall timeout stays
+ * the default's, so a busy machine never passes for a stalled connection (stall tests set their own).
+ */
 export const FAST = {
   retry: { attempts: 8, baseDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 30 },
-  stallTimeoutMs: 400,
   journalIntervalMs: 30,
   progressIntervalMs: 20,
 } satisfies DownloadOptions;
 
 export interface TransferHarness {
   readonly emulator: RunningEmulator;
-  readonly token: string;
+  /** The demo app's 2-legged client on the emulator, wired as the extension and the CLI wire theirs. */
+  readonly client: ApsClient;
   /** A fresh, empty folder for the current test. */
   readonly dir: string;
   readonly log: string[];
   /** An engine that is closed after the test. */
   engine(options?: TransferEngineOptions): TransferEngine;
   /** The object through signeds3download (what the extension does). */
-  source(object: Pick<AddedObject, 'bucketKey' | 'objectKey'>, minutesExpiration?: number): ObjectSource;
+  source(object: Pick<AddedObject, 'bucketKey' | 'objectKey'>): ObjectSource;
   storageRequests(): RecordedRequest[];
 }
 
 export function useTransferHarness(options: EmulatorOptions = {}): TransferHarness {
   const engines: TransferEngine[] = [];
-  const apiAgent = new Agent({ keepAliveTimeout: 1000 });
-  const state = { emulator: undefined as RunningEmulator | undefined, token: '', dir: '', log: [] as string[] };
+  const state = { emulator: undefined as RunningEmulator | undefined, client: undefined as ApsClient | undefined, dir: '', log: [] as string[] };
 
   before(async () => {
     state.emulator = await startEmulator(options);
-    state.token = state.emulator.issueToken({ scopes: ['data:read'] });
+    const { clientId, clientSecret } = state.emulator.seed.credentials;
+    state.client = createApsClient({ baseUrl: state.emulator.baseUrl, auth: { kind: '2-legged', clientId, clientSecret: clientSecret as string, scopes: ['data:read'] }, proxy: { url: '' } });
   });
   after(async () => {
-    await apiAgent.close();
+    await state.client?.close();
     await state.emulator?.close();
   });
   beforeEach(async () => {
@@ -66,8 +67,8 @@ export function useTransferHarness(options: EmulatorOptions = {}): TransferHarne
     get emulator() {
       return state.emulator as RunningEmulator;
     },
-    get token() {
-      return state.token;
+    get client() {
+      return state.client as ApsClient;
     },
     get dir() {
       return state.dir;
@@ -80,9 +81,8 @@ export function useTransferHarness(options: EmulatorOptions = {}): TransferHarne
       engines.push(engine);
       return engine;
     },
-    source(object, minutesExpiration) {
-      const fetcher = signedDownloadFetcher(apiAgent, state.emulator?.baseUrl as string, object.bucketKey, object.objectKey, () => state.token);
-      return ossObjectSource(object.bucketKey, object.objectKey, fetcher, minutesExpiration === undefined ? {} : { minutesExpiration });
+    source(object) {
+      return (state.client as ApsClient).objectSource({ bucketKey: object.bucketKey, objectKey: object.objectKey });
     },
     storageRequests() {
       return state.emulator?.requests.list({ origin: 'storage' }) ?? [];
@@ -90,9 +90,9 @@ export function useTransferHarness(options: EmulatorOptions = {}): TransferHarne
   };
 }
 
-/** A pool statistic of `engine`'s storage agents for `origin`, summed over all of them (undici's Agent.stats). */
+/** A pool statistic of `engine`'s storage agent for `origin` (undici's Agent.stats). */
 export function storageStat(engine: TransferEngine, origin: string, field: 'connected' | 'running'): number {
-  return engine.storageDispatchers.reduce((sum, agent) => sum + (((agent as Agent).stats[origin] as Partial<Record<typeof field, number>> | undefined)?.[field] ?? 0), 0);
+  return ((engine.dispatcher as Agent).stats[origin] as Partial<Record<typeof field, number>> | undefined)?.[field] ?? 0;
 }
 
 /** Whether anything is at `file`. */
@@ -169,16 +169,16 @@ export function objectPath(objectKey: string): string {
   return `**/${objectKey}`;
 }
 
-/** The headless downloader as `npm run download` runs it (bundled: out/download.js loads out/download-main.js). */
-export const CLI = path.resolve(__dirname, '../../../download.js');
+/** The command line as it ships (`npm run build` makes it; the unit tests' build does too). */
+export const CLI = path.resolve(__dirname, '../../../../dist/cli.js');
 
 /**
- * Starts the CLI (stdout and stderr piped). The emulator is on loopback, so no proxy unless `env` names
- * one (the CLI, like curl, takes HTTP(S)_PROXY from the environment, and skips its early probe where one applies).
+ * Starts the CLI (stdout and stderr piped) with `env` and nothing of this process's APS or proxy
+ * variables. The emulator is on loopback, so no proxy unless `env` names one.
  */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessByStdio<null, Readable, Readable> {
   const childEnv = { ...process.env };
-  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'NO_PROXY', 'no_proxy']) delete childEnv[name];
+  for (const name of Object.keys(childEnv)) if (/^(APS_|HTTPS?_PROXY$|NO_PROXY$)/i.test(name)) delete childEnv[name];
   return spawn(process.execPath, [CLI, ...args], { env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { IntervalSet } from '../../../src/core/transfer/intervals';
-import { planSpans, SpanScheduler, type Span } from '../../../src/core/transfer/scheduler';
+import { IntervalSet } from '../../../src/core/transfer/plan/intervals';
+import { planSpans, SpanScheduler, type Span } from '../../../src/core/transfer/plan/scheduler';
 import type { StorageSegment } from '../../../src/core/transfer/types';
 
 describe('transfer: byte intervals and span scheduling', () => {
@@ -164,7 +164,7 @@ describe('transfer: byte intervals and span scheduling', () => {
       [120, 130],
     ]);
     const scheduler = schedule(segments, done, 3, 7);
-    const covered = done.clone();
+    const covered = IntervalSet.from(done.toArray());
     for (let span = scheduler.next(); span; span = scheduler.next()) {
       const half = Math.floor((span.start + span.end) / 2);
       span.cursor = half;

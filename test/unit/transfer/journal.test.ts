@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseJournal } from '../../../src/core/transfer/journal';
+import { parseJournal } from '../../../src/core/transfer/disk/journal';
 
 const valid = { version: 1, identity: 'oss:b/o', size: 100, sha1: 'ab', chunkSize: 10, layout: '0-99', etags: ['"e"'], done: [[0, 10]] };
 

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { TransferFile, TransferFs } from '../../../src/core/transfer/fileSystem';
-import { IntervalSet } from '../../../src/core/transfer/intervals';
-import { parseJournal } from '../../../src/core/transfer/journal';
-import { JournalKeeper } from '../../../src/core/transfer/journalKeeper';
+import type { TransferFile, TransferFs } from '../../../src/core/transfer/disk/fileSystem';
+import { IntervalSet } from '../../../src/core/transfer/plan/intervals';
+import { JournalKeeper, parseJournal } from '../../../src/core/transfer/disk/journal';
 
 describe('transfer: journal keeper', () => {
   const describeObject = () => ({ version: 1 as const, identity: 'oss:b/o', size: 100, chunkSize: 10, layout: '0-99', etags: [] });

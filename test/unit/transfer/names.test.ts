@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { chooseTarget, numberedName } from '../../../src/core/transfer/conflict';
-import { nodeFs } from '../../../src/core/transfer/fileSystem';
-import { isInside, prepareTargetInside, safeJoin, sanitizeFileName } from '../../../src/core/transfer/names';
-import { partFilesFor } from '../../../src/core/transfer/partFiles';
+import { safeJoin, sanitizeFileName, unclaimed } from '../../../src/core/download/localNames';
+import { nodeFs } from '../../../src/core/transfer/disk/fileSystem';
+import { partFilesFor } from '../../../src/core/transfer/disk/partFiles';
+import { chooseTarget, isInside, numberedName, prepareTargetInside } from '../../../src/core/transfer/disk/placement';
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
@@ -90,14 +90,24 @@ describe('transfer: file names', () => {
 
     it('applies the conflict policies', async () => {
       const target = path.join(dir, 'model.rvt');
-      assert.deepEqual(await chooseTarget(nodeFs, target, 'skip'), { path: target, skip: false });
+      const free = async () => true;
+      assert.equal(await chooseTarget(nodeFs, target, 'skip', free), target);
       await writeFile(target, 'x');
-      assert.deepEqual(await chooseTarget(nodeFs, target, 'overwrite'), { path: target, skip: false });
-      assert.deepEqual(await chooseTarget(nodeFs, target, 'skip'), { path: target, skip: true });
-      assert.deepEqual(await chooseTarget(nodeFs, target, 'keepBoth'), { path: path.join(dir, 'model (1).rvt'), skip: false });
+      assert.equal(await chooseTarget(nodeFs, target, 'overwrite', free), target);
+      assert.equal(await chooseTarget(nodeFs, target, 'skip', free), undefined);
+      assert.equal(await chooseTarget(nodeFs, target, 'keepBoth', free), path.join(dir, 'model (1).rvt'));
       await writeFile(path.join(dir, 'model (1).rvt'), 'x');
-      assert.equal((await chooseTarget(nodeFs, target, 'keepBoth')).path, path.join(dir, 'model (2).rvt'));
+      assert.equal(await chooseTarget(nodeFs, target, 'keepBoth', free), path.join(dir, 'model (2).rvt'));
+      const held = path.join(dir, 'model (2).rvt');
+      assert.equal(await chooseTarget(nodeFs, target, 'keepBoth', async (candidate) => candidate !== held), path.join(dir, 'model (3).rvt'), 'a name another download holds is passed over');
     });
+  });
+
+  it('gives files of one download that would land on the same name (in any case) numbered names', () => {
+    const claimed = new Set<string>();
+    const root = path.resolve('/tmp/some-root');
+    const names = ['A.rvt', 'a.rvt', 'A.rvt', 'b.rvt'].map((name) => path.basename(unclaimed(path.join(root, name), claimed)));
+    assert.deepEqual(names, ['A.rvt', 'a (1).rvt', 'A (2).rvt', 'b.rvt']);
   });
 
   it('numbers names without breaking the byte limit', () => {

@@ -4,8 +4,10 @@ import { readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
-import { partFilesFor } from '../../../src/core/transfer/partFiles';
+import { nodeFs } from '../../../src/core/transfer/disk/fileSystem';
+import { partFilesFor } from '../../../src/core/transfer/disk/partFiles';
 import type { DownloadOptions } from '../../../src/core/transfer/types';
+import { fsWith } from './faultyFs';
 import { FAST, fileExists, KiB, listFiles, MiB, objectPath, sha1OfFile, spawnCli, useTransferHarness } from './harness';
 
 describe('transfer: one download per target', function () {
@@ -63,17 +65,19 @@ describe('transfer: one download per target', function () {
   it('refuses while another process downloads the target, and that process finishes untouched', async () => {
     const object = await slowObject(3 * MiB);
     const target = path.join(h.dir, 'shared.rvt');
-    const ossUrl = `${h.emulator.baseUrl}/oss/v2/buckets/${object.bucketKey}/objects/${object.objectKey}`;
-    const child = spawnCli([ossUrl, target, '--connections', '2', '--chunk-size', '256K', '--threshold', '0', '--quiet'], { APS_ACCESS_TOKEN: h.token });
+    const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 60 });
+    const child = spawnCli(['download', url, target, '--connections', '2', '--chunk-size', '256K', '--quiet']);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     for (let i = 0; i < 300 && !(await fileExists(partFilesFor(target).data)); i++) await wait(10);
-    const asked = Date.now();
-    await assert.rejects(h.engine().download(h.source(object), target, { ...options, lockWaitMs: 300 }), (error: Error & { code?: string }) => {
+    const lockPath = partFilesFor(target).lock;
+    let attempts = 0;
+    const counting = fsWith({ createText: async (file, text) => ((attempts += file === lockPath ? 1 : 0), nodeFs.createText(file, text)) });
+    await assert.rejects(h.engine({ fs: counting }).download(h.source(object), target, { ...options, lockWaitMs: 300 }), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'busy');
       assert.ok(error.message.includes(`by another process (${child.pid} on ${hostname()})`), error.message);
       return true;
     });
-    assert.ok(Date.now() - asked >= 300, 'it waited for the other process first');
+    assert.ok(attempts >= 2, `it tried again while it waited for the other process (${attempts} attempts)`);
     assert.equal(await exited, 0);
     assert.equal(await sha1OfFile(target), object.sha1);
     assert.deepEqual(await listFiles(h.dir), ['shared.rvt']);
@@ -109,12 +113,21 @@ describe('transfer: one download per target', function () {
     });
     const holdLock = (target: string) => writeFile(partFilesFor(target).lock, JSON.stringify({ pid: holder.pid, host: hostname() }));
 
+    /** An engine whose every attempt at a lock the test sees (`attempted` resolves at the first). */
+    function watchedEngine() {
+      let markAttempted!: () => void;
+      const attempted = new Promise<void>((resolve) => (markAttempted = resolve));
+      const fs = fsWith({ createText: async (file, text) => (file.endsWith('.lock') && markAttempted(), nodeFs.createText(file, text)) });
+      return { engine: h.engine({ fs }), attempted };
+    }
+
     it('waits for it to let go, then decides the conflict policy on what that download left', async () => {
       const object = await h.emulator.addObject({ size: 256 * KiB });
       const target = path.join(h.dir, 'handover.bin');
       await holdLock(target);
-      const running = h.engine().download(h.source(object), target, { ...options, conflict: 'skip', lockWaitMs: 5_000 });
-      await wait(300);
+      const { engine, attempted } = watchedEngine();
+      const running = engine.download(h.source(object), target, { ...options, conflict: 'skip', lockWaitMs: 60_000 });
+      await attempted;
       await writeFile(target, 'finished by the other process');
       await rm(partFilesFor(target).lock);
       const result = await running;
@@ -128,8 +141,9 @@ describe('transfer: one download per target', function () {
       const target = path.join(h.dir, 'waiting.bin');
       await holdLock(target);
       const controller = new AbortController();
-      const running = h.engine().download(h.source(object), target, { ...options, lockWaitMs: 5_000, signal: controller.signal });
-      await wait(100);
+      const { engine, attempted } = watchedEngine();
+      const running = engine.download(h.source(object), target, { ...options, lockWaitMs: 60_000, signal: controller.signal });
+      await attempted;
       controller.abort();
       await assert.rejects(running, { code: 'cancelled' });
       assert.deepEqual(await listFiles(h.dir), [path.basename(partFilesFor(target).lock)], 'the other process keeps its lock');

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { FileProgressTracker } from '../../../src/core/transfer/progress';
-import { progressLine } from '../../../src/core/transfer/progressText';
-import { etaSeconds, RateMeter } from '../../../src/core/transfer/rate';
+import { mock } from 'node:test';
+import { progressText } from '../../../src/cli/output';
+import { etaSeconds, FileProgressTracker, RateMeter } from '../../../src/core/transfer/progress';
 import type { FileProgress } from '../../../src/core/transfer/types';
 
 describe('transfer: progress', () => {
@@ -61,8 +61,29 @@ describe('transfer: progress', () => {
     assert.equal(tracker.snapshot().transferredBytes, 40);
   });
 
-  it('formats a progress line', () => {
-    const line = progressLine({ identity: 'i', path: 'p', phase: 'downloading', totalBytes: 256 * 1024 * 1024, transferredBytes: 64 * 1024 * 1024, bytesPerSecond: 32 * 1024 * 1024, etaSeconds: 6 });
-    assert.equal(line, '[ 25.0%] 64.0/256.0 MiB  32.0 MiB/s  ETA 6s  downloading');
+  it('reports on a timer while downloading, and never after the file settled', () => {
+    mock.timers.enable({ apis: ['setInterval'] });
+    try {
+      const events: FileProgress[] = [];
+      const tracker = new FileProgressTracker('id', '/x', (p) => events.push(p), 20);
+      tracker.setTotal(100);
+      tracker.setPhase('downloading');
+      mock.timers.tick(100);
+      assert.equal(events.filter((event) => event.phase === 'downloading').length, 1 + 5, 'the phase change, then one every 20 ms');
+      tracker.setPhase('cancelled');
+      const settled = events.length;
+      mock.timers.tick(1_000);
+      assert.equal(events.length, settled, 'nothing after the cancel');
+      assert.equal(events.at(-1)?.phase, 'cancelled');
+      tracker.dispose();
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it("formats the CLI's progress line", () => {
+    const MiB = 1024 * 1024;
+    const line = progressText({ files: 10, finishedFiles: 2, failedFiles: 0, skippedFiles: 1, activeFiles: 4, totalBytes: 256 * MiB, transferredBytes: 64 * MiB, bytesPerSecond: 32 * MiB, etaSeconds: 6 });
+    assert.equal(line, '25% · 3/10 files · 64.0 MiB of 256 MiB · 32.0 MiB/s · ETA 6s');
   });
 });

@@ -76,13 +76,13 @@ describe('transfer: through a proxy', function () {
     }
   });
 
-  it('the CLI sends every request through HTTP_PROXY, its size probe too (no early probe past the proxy)', async () => {
+  it('the CLI sends every request through HTTP_PROXY, its size probe too', async () => {
     const proxy = await startTunnelProxy();
     try {
       const object = await h.emulator.addObject({ size: 2 * MiB + 1 });
       const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
       const target = path.join(h.dir, 'cli-proxied.bin');
-      const { code, stderr } = await runCli([url, target, '--connections', '2', '--threshold', '0', '--chunk-size', '1M', '--quiet'], { HTTP_PROXY: proxy.url });
+      const { code, stderr } = await runCli(['download', url, target, '--connections', '2', '--chunk-size', '1M', '--quiet'], { HTTP_PROXY: proxy.url });
       assert.equal(code, 0, stderr);
       assert.equal(await sha1OfFile(target), object.sha1);
       const requests = h.storageRequests();

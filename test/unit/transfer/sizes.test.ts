@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { inlineWritesFs } from '../../../src/core/transfer/fileSystem';
 import { FAST, KiB, listFiles, MiB, requestedRanges, seededObject, sha1OfFile, useTransferHarness } from './harness';
 
 describe('transfer: downloads are byte-exact at every size boundary', function () {
@@ -35,16 +34,6 @@ describe('transfer: downloads are byte-exact at every size boundary', function (
       assert.equal(next, size);
     });
   }
-
-  it('17 chunks + 5 over 8 connections, written inline as the CLI writes', async () => {
-    const object = await h.emulator.addObject({ size: 17 * chunk + 5 });
-    const target = path.join(h.dir, 'inline.bin');
-    const engine = h.engine({ fs: inlineWritesFs });
-    const result = await engine.download(h.source(object), target, { ...FAST, chunkSize: chunk, singleRequestThreshold: 0 });
-    assert.equal(result.sha1, object.sha1);
-    assert.equal(await sha1OfFile(target), object.sha1);
-    assert.deepEqual(await listFiles(h.dir), ['inline.bin']);
-  });
 
   it('a small object in a single request', async () => {
     const object = await h.emulator.addObject({ size: 3 * MiB + 7 });

@@ -4,8 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
-import { partFilesFor } from '../../../src/core/transfer/partFiles';
-import { sendEarlyProbe } from '../../../src/core/transfer/sources/earlyProbe';
+import { partFilesFor } from '../../../src/core/transfer/disk/partFiles';
 import { urlSource } from '../../../src/core/transfer/sources/urlSource';
 import { FAST, KiB, MiB, objectPath, sha1OfFile, useTransferHarness } from './harness';
 
@@ -23,86 +22,21 @@ describe('transfer: sources and what reaches storage', function () {
     assert.equal(parts.size, 3, 'three 5 MiB parts, each from its own URL');
   });
 
-  it('downloads a plain URL, probing its size with a one-byte GET; a plain-http range comes over the range agent, whose sockets reuse their read buffers', async () => {
+  it('downloads a plain URL, probing its size with a one-byte GET whose connection then carries the download', async () => {
     const object = await h.emulator.addObject({ size: 3 * MiB });
     const engine = h.engine();
     const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
-    const result = await engine.download(urlSource(url, { dispatcher: engine.dispatcher, sha1: object.sha1 }), path.join(h.dir, 'plain.bin'), FAST);
+    const withCredentials = new URL(url);
+    withCredentials.username = 'user';
+    withCredentials.password = 'secret';
+    const result = await engine.download(urlSource(withCredentials.href, engine.dispatcher, object.sha1), path.join(h.dir, 'plain.bin'), FAST);
     assert.equal(result.sha1, object.sha1);
     const [probe, get, ...rest] = h.storageRequests();
     assert.deepEqual([probe.method, probe.range], ['GET', 'bytes=0-0']);
     assert.deepEqual([get.method, get.range], ['GET', `bytes=0-${object.size - 1}`]);
     assert.equal(rest.length, 0, 'one request for the small object');
-    assert.notEqual(get.clientPort, probe.clientPort, "the probe's connection (request() keeps views of what it reads) is not one of the range agent's");
-  });
-
-  describe('with the size probe already on its way (the CLI sends it before loading the engine)', () => {
-    const probes = () => h.storageRequests().filter((r) => r.range === 'bytes=0-0');
-
-    it('takes the size from it, on its own connection and without credentials, and asks nothing more before the download', async () => {
-      const object = await h.emulator.addObject({ size: 3 * MiB });
-      const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
-      const withCredentials = new URL(url);
-      withCredentials.username = 'user';
-      withCredentials.password = 'secret';
-      const early = sendEarlyProbe(withCredentials);
-      await early.sent;
-      const engine = h.engine();
-      const target = path.join(h.dir, 'early.bin');
-      const result = await engine.download(urlSource(url, { dispatcher: engine.dispatcher, earlyProbe: early.answer }), target, FAST);
-      assert.equal(result.size, object.size);
-      assert.equal(await sha1OfFile(target), object.sha1);
-      const [probe, get, ...rest] = h.storageRequests();
-      assert.deepEqual([probe.method, probe.range, get.range, rest.length], ['GET', 'bytes=0-0', `bytes=0-${object.size - 1}`, 0]);
-      assert.notEqual(get.clientPort, probe.clientPort);
-      assert.ok(!probe.hadAuthorization, "the URL's user:password is not sent");
-    });
-
-    it('asks again itself when that answer is an error, and reports its own answer', async () => {
-      const object = await h.emulator.addObject({ size: 1 * MiB });
-      const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
-      h.emulator.faults.add({ kind: 'status', status: 503, count: 1, path: objectPath(object.objectKey) });
-      const early = sendEarlyProbe(new URL(url));
-      assert.equal((await early.answer)?.statusCode, 503);
-      const engine = h.engine();
-      const target = path.join(h.dir, 'retried.bin');
-      await engine.download(urlSource(url, { dispatcher: engine.dispatcher, earlyProbe: early.answer }), target, FAST);
-      assert.equal(await sha1OfFile(target), object.sha1);
-      assert.equal(probes().length, 2);
-
-      h.emulator.faults.add({ kind: 'status', status: 404, path: objectPath(object.objectKey) });
-      const missing = sendEarlyProbe(new URL(url));
-      assert.equal((await missing.answer)?.statusCode, 404);
-      await assert.rejects(engine.download(urlSource(url, { dispatcher: engine.dispatcher, earlyProbe: missing.answer }), path.join(h.dir, 'gone.bin'), FAST), {
-        code: 'not-found',
-      });
-    });
-
-    it('gives up quietly on a server that is not there', async () => {
-      const server = createServer();
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      await new Promise((resolve) => server.close(resolve));
-      const early = sendEarlyProbe(new URL(`http://127.0.0.1:${port}/file.bin`));
-      await early.sent;
-      assert.equal(await early.answer, undefined);
-    });
-
-    it('uses it once: resolving after a restart probes the replaced object', async () => {
-      const object = await h.emulator.addObject({ size: 1 * MiB });
-      const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
-      const early = sendEarlyProbe(new URL(url));
-      await early.answer;
-      h.emulator.faults.add({ kind: 'replaceObject', afterBytes: 100_000, newSize: 1 * MiB + 7, count: 1, path: objectPath(object.objectKey) });
-      const engine = h.engine();
-      const target = path.join(h.dir, 'replaced.bin');
-      const result = await engine.download(urlSource(url, { dispatcher: engine.dispatcher, earlyProbe: early.answer }), target, { ...FAST, singleRequestThreshold: 0, chunkSize: 256 * KiB });
-      const replaced = await h.emulator.describeObject(object.bucketKey, object.objectKey);
-      assert.ok(result.restarts >= 1);
-      assert.equal(result.size, replaced.size);
-      assert.equal(await sha1OfFile(target), replaced.sha1);
-      assert.equal(probes().length, 1 + result.restarts);
-    });
+    assert.equal(get.clientPort, probe.clientPort, 'the same connection');
+    assert.ok(!probe.hadAuthorization && !get.hadAuthorization, "the URL's user:password is not sent");
   });
 
   it('never asks HEAD, which presigned GET-only links refuse', async () => {
@@ -111,7 +45,7 @@ describe('transfer: sources and what reaches storage', function () {
     const engine = h.engine();
     const url = h.emulator.signedUrl(object.bucketKey, object.objectKey, { minutes: 10 });
     const target = path.join(h.dir, 'probe.bin');
-    const result = await engine.download(urlSource(url, { dispatcher: engine.dispatcher }), target, FAST);
+    const result = await engine.download(urlSource(url, engine.dispatcher), target, FAST);
     assert.equal(result.size, object.size);
     assert.equal(await sha1OfFile(target), object.sha1);
     assert.ok(!h.storageRequests().some((r) => r.method === 'HEAD'));
@@ -128,7 +62,7 @@ describe('transfer: sources and what reaches storage', function () {
       const { port } = server.address() as AddressInfo;
       const engine = h.engine();
       const target = path.join(h.dir, 'streamed.txt');
-      const result = await engine.download(urlSource(`http://127.0.0.1:${port}/streamed.txt`, { dispatcher: engine.dispatcher }), target, FAST);
+      const result = await engine.download(urlSource(`http://127.0.0.1:${port}/streamed.txt`, engine.dispatcher), target, FAST);
       assert.equal(result.size, content.length);
       assert.deepEqual(await readFile(target), content);
     } finally {

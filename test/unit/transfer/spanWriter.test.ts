@@ -1,10 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { setTimeout as wait } from 'node:timers/promises';
-import { BufferPool } from '../../../src/core/transfer/bufferPool';
-import type { TransferFile } from '../../../src/core/transfer/fileSystem';
-import type { Span } from '../../../src/core/transfer/scheduler';
-import { BUFFERS_PER_WRITER, SpanWriter } from '../../../src/core/transfer/spanWriter';
-import { StallWatchdog } from '../../../src/core/transfer/stallWatchdog';
+import type { TransferFile } from '../../../src/core/transfer/disk/fileSystem';
+import type { Span } from '../../../src/core/transfer/plan/scheduler';
+import { BufferPool, BUFFERS_PER_WRITER, SpanWriter } from '../../../src/core/transfer/disk/spanWriter';
+import { StallWatchdog } from '../../../src/core/transfer/http/stallWatchdog';
 import { errno } from './faultyFs';
 
 /** A file whose writes wait until the test settles them, one by one. */
@@ -84,6 +83,28 @@ describe('transfer: span writer', () => {
     await wait(0);
     writes[0].settle(errno('ENOSPC'));
     assert.match(String(await within(drained)), /disk space|ENOSPC/);
+    writer.release();
+    watchdog.stop();
+  });
+
+  it('does not count the time a chunk waits for the disk as a stalled connection', async () => {
+    let now = 0;
+    const { file, writes } = heldFile();
+    let stalls = 0;
+    const watchdog = new StallWatchdog(100, () => stalls++, () => now);
+    const span: Span = { segment: 0, start: 0, end: 100, cursor: 0 };
+    const writer = new SpanWriter({ file, filePath: 'out.bin', buffers: new BufferPool(BUFFER, BUFFERS_PER_WRITER), onWritten: () => undefined }, span, { start: 0, end: 100 }, watchdog, { resume() {}, stop() {} });
+    for (const chunk of ['abcd', 'efgh', 'ijkl']) writer.accept(Buffer.from(chunk));
+    assert.equal(writer.accept(Buffer.from('mn')), false, 'every buffer waits for the disk');
+    now += 10_000;
+    watchdog.check();
+    assert.equal(stalls, 0, 'ten seconds on a held write');
+    writes[0].settle();
+    await wait(0);
+    now += 10_000;
+    watchdog.check();
+    assert.equal(stalls, 1, 'the network is silent again: a stall');
+    for (const write of writes.slice(1)) write.settle();
     writer.release();
     watchdog.stop();
   });

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { RestartRequired } from '../../../src/core/transfer/restart';
-import { TrailingSha1 } from '../../../src/core/transfer/verify';
+import { RestartRequired } from '../../../src/core/transfer/errors';
+import { TrailingSha1 } from '../../../src/core/transfer/disk/verify';
 
 describe('transfer: sha1 read-back', () => {
   const MiB = 1024 * 1024;
@@ -122,18 +122,24 @@ describe('transfer: sha1 read-back', () => {
 
   it('stop() returns once no read is running, and nothing more is read', async () => {
     await withFile('stop', content(4 * MiB), async (handle) => {
+      // Every read waits until the test lets it finish.
+      const gates: (() => void)[] = [];
       const { file: reader, state } = watched(handle);
-      const hasher = new TrailingSha1(reader, 4 * MiB);
+      const gated = { ...reader, read: async (...args: Parameters<typeof reader.read>) => {
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return reader.read(...args);
+      } } as typeof reader;
+      const hasher = new TrailingSha1(gated, 4 * MiB);
       hasher.advance(4 * MiB);
-      assert.equal(state.running, 0, 'the first read starts after node:crypto is loaded');
-      await new Promise((resolve) => setImmediate(resolve));
-      await hasher.stop();
+      while (gates.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      const stopped = hasher.stop();
+      gates.shift()?.();
+      await stopped;
       assert.equal(state.running, 0);
-      const reads = state.reads.length;
+      assert.equal(state.reads.length, 1, 'the read in flight finished, and no other began');
       hasher.advance(4 * MiB);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      assert.equal(state.reads.length, reads);
-      assert.ok(reads < 4, `read ${reads} pieces of 1 MiB after stop()`);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(gates.length, 0, 'nothing read after stop()');
     });
   });
 

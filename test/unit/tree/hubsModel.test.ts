@@ -6,7 +6,7 @@ import { HttpClient } from '../../../src/core/http/httpClient';
 import { dmHubsData } from '../../../src/tree/dmHubsData';
 import { HubsModel } from '../../../src/tree/hubsModel';
 import type { ContainerNode, TreeNode } from '../../../src/tree/nodes';
-import { parseRevealInput, resolveRevealTarget } from '../../../src/tree/revealResolver';
+import { locateRemote } from '../../../src/core/remote/locate';
 
 describe('HubsModel over the emulator', function () {
   this.timeout(60_000);
@@ -101,7 +101,7 @@ describe('HubsModel over the emulator', function () {
 
   it('resolves and materializes an item four folders deep from its ID', async () => {
     const id = emu.seed.ids.items.levelFourNote;
-    const path = await resolveRevealTarget(dmHubsData(dm, 50), parseRevealInput(id)!);
+    const path = await locateRemote(dm, id);
     assert.deepEqual(path.folders?.map((f) => f.name), ['Project Files', 'Level 1', 'Level 2', 'Level 3', 'Level 4']);
     const node = await model.materialize(path);
     assert.equal(node.id, `item:${id}`);

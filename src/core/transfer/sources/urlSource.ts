@@ -1,55 +1,26 @@
 import type { Dispatcher } from 'undici';
-import { raceAbort } from '../../http/delay';
 import { TransferError } from '../errors';
-import { discardBody, headerValue, readBoundedText, storageErrorDetail } from '../storageResponse';
+import { discardBody, headerValue, readBoundedText, storageErrorDetail } from '../http/storageResponse';
 import type { ObjectSource, ResolvedObject } from '../types';
-import { fileNameFromContentDisposition, fileNameFromUrl } from './contentDisposition';
-import type { ProbeAnswer } from './earlyProbe';
-import { urlIdentity } from './identity';
-
-export interface UrlSourceOptions {
-  /** The engine's storage dispatcher, so the probe shares its sockets (default: undici's global one). */
-  readonly dispatcher?: Dispatcher;
-  /** Expected sha1 (hex), when known from elsewhere. */
-  readonly sha1?: string;
-  /**
-   * The answer to this same probe, already on its way (the CLI sends it before it loads the engine).
-   * Used for the first resolve only, and only if it tells the size; otherwise the probe is asked again.
-   */
-  readonly earlyProbe?: Promise<ProbeAnswer | undefined>;
-}
 
 /**
  * A plain http(s) URL (no credentials are ever sent). A one-byte ranged GET tells size and ETag: unlike
  * HEAD it works on presigned GET-only links, and its connection stays open for the download (undici
  * closes every connection after a HEAD). HEAD is asked only when that GET does not tell the size.
- * Resolving again yields the same URL, so an expired plain link fails rather than loops.
+ * Resolving again yields the same URL, so an expired plain link fails rather than loops. `dispatcher`:
+ * the engine's, so the probe's connection serves the download; `sha1`: the expected hash, when known.
  */
-export function urlSource(url: string, options: UrlSourceOptions = {}): ObjectSource {
+export function urlSource(url: string, dispatcher: Dispatcher, sha1?: string): ObjectSource {
   const parsed = new URL(url);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new TransferError('bad-source', `Only http(s) URLs can be downloaded, not ${parsed.protocol}`);
   }
-  let early = options.earlyProbe;
-  /** What the early answer tells, the first time only. */
-  const earlyProbe = async (signal: AbortSignal): Promise<Probe | undefined> => {
-    const pending = early;
-    early = undefined;
-    const answer = pending && (await raceAbort(pending, signal));
-    const size = answer && sizeTold(answer.statusCode, answer.headers);
-    return answer && size !== undefined ? describe(parsed, size, answer.headers) : undefined;
-  };
-  const probe = async (signal: AbortSignal): Promise<Probe | undefined> => {
-    // undici's index only when needed: a process that only downloads (the CLI) never loads it.
-    const dispatcher = options.dispatcher ?? (await import('undici')).getGlobalDispatcher();
-    return (await probeRangedGet(dispatcher, parsed, signal)) ?? (await probeHead(dispatcher, parsed, signal));
-  };
   return {
     identity: urlIdentity(url),
     resolve: async (signal) => {
-      const told = (await earlyProbe(signal)) ?? (await probe(signal));
+      const told = (await probeRangedGet(dispatcher, parsed, signal)) ?? (await probeHead(dispatcher, parsed, signal));
       if (!told) throw new TransferError('bad-source', 'The server did not say how big the file is.');
-      return { url, ...told, ...(options.sha1 ? { sha1: options.sha1.toLowerCase() } : {}) };
+      return { url, ...told, ...(sha1 ? { sha1: sha1.toLowerCase() } : {}) };
     },
   };
 }
@@ -84,7 +55,7 @@ async function probeHead(dispatcher: Dispatcher, url: URL, signal: AbortSignal):
   await response.body.dump();
   const length = headerValue(response.headers, 'content-length');
   if (response.statusCode !== 200 || length === undefined || !/^\d+$/.test(length)) return undefined;
-  return describe(url, Number(length), response.headers);
+  return describe(Number(length), response.headers);
 }
 
 /** undefined when the answer does not tell the size. */
@@ -104,7 +75,7 @@ async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSig
       // the whole object: it is discarded below.
       if (statusCode !== 200) await body.dump().catch(() => undefined);
       const size = sizeTold(statusCode, headers);
-      return size === undefined ? undefined : describe(url, size, headers);
+      return size === undefined ? undefined : describe(size, headers);
     }
     const detail = storageErrorDetail(statusCode, await readBoundedText(body));
     if (statusCode === 404 || statusCode === 410) throw new TransferError('not-found', `Nothing to download there (${detail}).`);
@@ -117,8 +88,29 @@ async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSig
   }
 }
 
-function describe(url: URL, size: number, headers: Headers): Probe {
+function describe(size: number, headers: Headers): Probe {
   const etag = headerValue(headers, 'etag');
-  const suggestedName = fileNameFromContentDisposition(headerValue(headers, 'content-disposition')) ?? fileNameFromUrl(url.href);
-  return { size, ...(etag ? { etag } : {}), ...(suggestedName ? { suggestedName } : {}) };
+  return { size, ...(etag ? { etag } : {}) };
+}
+
+/** Last path segment of a URL, decoded; undefined when there is none. */
+export function fileNameFromUrl(url: string): string | undefined {
+  const segment = new URL(url).pathname.split('/').filter(Boolean).pop();
+  if (!segment) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+// Query parameters that change with every signing (S3 presign, CloudFront, emulator parts excluded).
+const VOLATILE_PARAMS = /^(x-amz-(algorithm|credential|date|expires|signedheaders|signature|security-token)|expires|signature|key-pair-id|policy)$/i;
+
+/** A stable identity for a URL: without the parameters that change each time the link is re-signed. */
+export function urlIdentity(url: string): string {
+  const parsed = new URL(url);
+  const kept = [...parsed.searchParams.entries()].filter(([key]) => !VOLATILE_PARAMS.test(key)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const query = new URLSearchParams(kept).toString();
+  return `${parsed.origin}${parsed.pathname}${query ? `?${query}` : ''}`;
 }
