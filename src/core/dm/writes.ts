@@ -63,6 +63,11 @@ export interface FolderRequest {
   kind: HubKind;
 }
 
+/** `extension` of a new resource: the type for its hub kind, version 1.0. */
+function extension(kind: HubKind, resource: keyof ExtensionTypes): { type: string; version: string } {
+  return { type: EXTENSION_TYPES[extensionFamilyOf(kind)][resource], version: EXTENSION_VERSION };
+}
+
 function urnOf(storage: string | StorageLocation): string {
   return typeof storage === 'string' ? storage : storageUrn(storage);
 }
@@ -79,12 +84,11 @@ export function storagePayload(request: StorageRequest): Record<string, unknown>
 }
 
 export function itemPayload(request: ItemRequest): Record<string, unknown> {
-  const types = EXTENSION_TYPES[extensionFamilyOf(request.kind)];
   return {
     jsonapi: JSONAPI,
     data: {
       type: 'items',
-      attributes: { displayName: request.name, extension: { type: types.items, version: EXTENSION_VERSION } },
+      attributes: { displayName: request.name, extension: extension(request.kind, 'items') },
       relationships: {
         tip: { data: { type: 'versions', id: FIRST_VERSION } },
         parent: { data: { type: 'folders', id: request.folderId } },
@@ -94,7 +98,7 @@ export function itemPayload(request: ItemRequest): Record<string, unknown> {
       {
         type: 'versions',
         id: FIRST_VERSION,
-        attributes: { name: request.name, extension: { type: types.versions, version: EXTENSION_VERSION } },
+        attributes: { name: request.name, extension: extension(request.kind, 'versions') },
         relationships: { storage: { data: { type: 'objects', id: urnOf(request.storage) } } },
       },
     ],
@@ -102,12 +106,11 @@ export function itemPayload(request: ItemRequest): Record<string, unknown> {
 }
 
 export function versionPayload(request: VersionRequest): Record<string, unknown> {
-  const types = EXTENSION_TYPES[extensionFamilyOf(request.kind)];
   return {
     jsonapi: JSONAPI,
     data: {
       type: 'versions',
-      attributes: { name: request.name, extension: { type: types.versions, version: EXTENSION_VERSION } },
+      attributes: { name: request.name, extension: extension(request.kind, 'versions') },
       relationships: {
         item: { data: { type: 'items', id: request.itemId } },
         storage: { data: { type: 'objects', id: urnOf(request.storage) } },
@@ -121,7 +124,7 @@ export function folderPayload(request: FolderRequest): Record<string, unknown> {
     jsonapi: JSONAPI,
     data: {
       type: 'folders',
-      attributes: { name: request.name, extension: { type: EXTENSION_TYPES[extensionFamilyOf(request.kind)].folders, version: EXTENSION_VERSION } },
+      attributes: { name: request.name, extension: extension(request.kind, 'folders') },
       relationships: { parent: { data: { type: 'folders', id: request.parentId } } },
     },
   };

@@ -4,6 +4,8 @@ import { choices } from '../choices';
 import { newFolder, newItem, newVersion } from '../model/creations';
 import { folderResource, href, itemResource, versionResource } from '../model/resources';
 import { REGIONAL_DOCS } from '../seed';
+import type { Actor } from '../model/dataModel';
+import type { SeedProject } from '../seed';
 import type { ApiContext } from './context';
 import { sendDataError } from './http';
 import { sendDocument } from './jsonapi';
@@ -23,28 +25,38 @@ import {
   writableFolder,
 } from './writeChecks';
 
+type Json = Record<string, unknown>;
 const enc = encodeURIComponent;
 
 function dataHref(ctx: ApiContext, projectId: string, kind: 'items' | 'versions' | 'folders', id: string): { href: string } {
   return href(`${ctx.base()}/data/v1/projects/${enc(projectId)}/${kind}/${enc(id)}`);
 }
 
-/** copyFrom (copying a version) is documented but not emulated: refused plainly rather than ignored. */
-function refusesCopy(exchange: Parameters<ApiRoute['handle']>[0]): boolean {
-  if (!exchange.query.has('copyFrom')) return false;
-  sendDataError(exchange, 400, 'The APS emulator does not emulate copyFrom.');
-  return true;
+type Handle = ApiRoute['handle'];
+
+/**
+ * What every write starts with: the acting principal, the project with Data access, and the JSON:API body.
+ * copyFrom (copying a version) is documented but not emulated: refused plainly rather than ignored.
+ */
+async function writeRequest(...[exchange, params, ctx, principal]: Parameters<Handle>): Promise<{ actor: Actor; project: SeedProject; body: Json } | undefined> {
+  const { actor } = principalOf(principal);
+  const project = findProject(exchange, ctx, actor, params.projectId, true);
+  if (!project) return undefined;
+  if (exchange.query.has('copyFrom')) {
+    sendDataError(exchange, 400, 'The APS emulator does not emulate copyFrom.');
+    return undefined;
+  }
+  const body = await readJsonApiBody(exchange);
+  return body && { actor, project, body };
 }
 
 export const dataWriteRoutes: ApiRoute[] = [
   {
     method: 'POST', pattern: '/data/v1/projects/:projectId/storage', name: 'data.createStorage', scope: 'create',
     async handle(exchange, params, ctx, principal) {
-      const { actor } = principalOf(principal);
-      const project = findProject(exchange, ctx, actor, params.projectId, true);
-      if (!project) return;
-      const body = await readJsonApiBody(exchange);
-      if (!body) return;
+      const request = await writeRequest(exchange, params, ctx, principal);
+      if (!request) return;
+      const { actor, project, body } = request;
       const name = at(body, 'data', 'attributes', 'name');
       const target = at(body, 'data', 'relationships', 'target', 'data');
       const targetType = at(target, 'type');
@@ -79,11 +91,9 @@ export const dataWriteRoutes: ApiRoute[] = [
   {
     method: 'POST', pattern: '/data/v1/projects/:projectId/items', name: 'data.createItem', scope: 'create',
     async handle(exchange, params, ctx, principal) {
-      const { actor } = principalOf(principal);
-      const project = findProject(exchange, ctx, actor, params.projectId, true);
-      if (!project || refusesCopy(exchange)) return;
-      const body = await readJsonApiBody(exchange);
-      if (!body) return;
+      const request = await writeRequest(exchange, params, ctx, principal);
+      if (!request) return;
+      const { actor, project, body } = request;
       const data = body.data;
       const tipId = relationshipOf(data, 'tip', 'versions');
       const parentId = relationshipOf(data, 'parent', 'folders');
@@ -116,11 +126,9 @@ export const dataWriteRoutes: ApiRoute[] = [
   {
     method: 'POST', pattern: '/data/v1/projects/:projectId/versions', name: 'data.createVersion', scope: 'create',
     async handle(exchange, params, ctx, principal) {
-      const { actor } = principalOf(principal);
-      const project = findProject(exchange, ctx, actor, params.projectId, true);
-      if (!project || refusesCopy(exchange)) return;
-      const body = await readJsonApiBody(exchange);
-      if (!body) return;
+      const request = await writeRequest(exchange, params, ctx, principal);
+      if (!request) return;
+      const { actor, project, body } = request;
       const data = body.data;
       const itemId = relationshipOf(data, 'item', 'items');
       const name = at(data, 'attributes', 'name');
@@ -147,11 +155,9 @@ export const dataWriteRoutes: ApiRoute[] = [
   {
     method: 'POST', pattern: '/data/v1/projects/:projectId/folders', name: 'data.createFolder', scope: 'create',
     async handle(exchange, params, ctx, principal) {
-      const { actor } = principalOf(principal);
-      const project = findProject(exchange, ctx, actor, params.projectId, true);
-      if (!project) return;
-      const body = await readJsonApiBody(exchange);
-      if (!body) return;
+      const request = await writeRequest(exchange, params, ctx, principal);
+      if (!request) return;
+      const { actor, project, body } = request;
       const data = body.data;
       const parentId = relationshipOf(data, 'parent', 'folders');
       const name = at(data, 'attributes', 'name');

@@ -6,7 +6,7 @@ import { resolveSwitches, startEmulator, SWITCHES, type RunningEmulator } from '
 import { randomBytes } from 'node:crypto';
 import { folderPayload, itemPayload } from '../../../src/core/dm/writes';
 import { enc, getJson, splitKey, type Json } from './helpers';
-import { completeUpload, dataPath, postJsonApi, signUpload, splitUrn, uploadParts } from './uploadHelpers';
+import { completeUpload, createStorage, dataPath, postJsonApi, signUpload, uploadParts } from './uploadHelpers';
 
 const CLI = join(__dirname, '..', '..', 'emulator', 'cli.js');
 
@@ -106,12 +106,9 @@ describe('emulator: named switches', () => {
         postJsonApi(emulator, token, dataPath(ids.bim360Project, 'items'), itemPayload({ folderId, name, storage, kind }));
       const small = await uploadParts(emulator, token, { projectId: ids.bim360Project, folderId: ids.folders.level1, name: 'small-parts.dwg' }, [randomBytes(100), randomBytes(100)]);
       const one = await uploadParts(emulator, token, { projectId: ids.bim360Project, folderId: ids.folders.bim360Plans, name: 'plans.txt' }, [randomBytes(10)]);
-      const storage = await postJsonApi(emulator, token, dataPath(ids.bim360Project, 'storage'), {
-        jsonapi: { version: '1.0' },
-        data: { type: 'objects', attributes: { name: 'never.dwg' }, relationships: { target: { data: { type: 'folders', id: ids.folders.level1 } } } },
-      });
-      const { bucketKey, objectKey } = splitUrn(one.urn);
-      const signed = await signUpload(emulator, token, splitUrn(storage.body.data.id).bucketKey, splitUrn(storage.body.data.id).objectKey, { parts: 30 });
+      const storage = await createStorage(emulator, token, { projectId: ids.bim360Project, folderId: ids.folders.level1, name: 'never.dwg' });
+      const { bucketKey, objectKey } = one;
+      const signed = await signUpload(emulator, token, storage.bucketKey, storage.objectKey, { parts: 30 });
       return {
         partSizes: small.completed.status,
         urlsPerCall: signed.status === 200 ? signed.body.urls.length : signed.status,
@@ -119,7 +116,7 @@ describe('emulator: named switches', () => {
         reservedName: (await postJsonApi(emulator, token, dataPath(ids.bim360Project, 'folders'), folderPayload({ parentId: ids.folders.level1, name: 'a|b', kind: 'bim360' }))).status,
         plans: (await item(ids.folders.bim360Plans, 'plans.txt', one.urn)).status,
         extension: (await item(ids.folders.level1, 'core.dwg', one.urn, 'fusion')).status,
-        incomplete: (await item(ids.folders.level1, 'never.dwg', storage.body.data.id)).status,
+        incomplete: (await item(ids.folders.level1, 'never.dwg', storage.urn)).status,
         repeated: (await completeUpload(emulator, token, bucketKey, objectKey, { uploadKey: one.uploadKey })).status,
       };
     };

@@ -10,7 +10,7 @@ import { APS_RATE_LIMITS } from '../../emulator/api/rateLimits';
 import { startEmulator, type RunningEmulator } from '../../emulator/index';
 import { folderPayload, itemPayload, versionPayload } from '../../../src/core/dm/writes';
 import { enc, getJson, sha1, type Json } from './helpers';
-import { completeUpload, dataPath, MiB, postJsonApi, putPart, signUpload, splitUrn, uploadParts } from './uploadHelpers';
+import { completeUpload, createStorage, dataPath, MiB, postJsonApi, putPart, signUpload, splitUrn, uploadParts } from './uploadHelpers';
 
 const WRITE_SCOPES = ['data:read', 'data:write', 'data:create'];
 
@@ -145,11 +145,8 @@ describe('emulator: "Upload a File" flow', function () {
     assert.equal(core.status, 400);
     assert.match(core.body.errors[0].detail, /items:autodesk\.bim360:File/);
 
-    const storage = await postJsonApi(emulator, app, dataPath(bim360Project, 'storage'), {
-      jsonapi: { version: '1.0' },
-      data: { type: 'objects', attributes: { name: 'Never.dwg' }, relationships: { target: { data: { type: 'folders', id: folders.level2 } } } },
-    });
-    const incomplete = await postJsonApi(emulator, app, dataPath(bim360Project, 'items'), itemPayload({ folderId: folders.level2, name: 'Never.dwg', storage: storage.body.data.id, kind: 'bim360' }));
+    const storage = await createStorage(emulator, app, { projectId: bim360Project, folderId: folders.level2, name: 'Never.dwg' });
+    const incomplete = await postJsonApi(emulator, app, dataPath(bim360Project, 'items'), itemPayload({ folderId: folders.level2, name: 'Never.dwg', storage: storage.urn, kind: 'bim360' }));
     assert.equal(incomplete.status, 400);
     assert.match(incomplete.body.errors[0].detail, /never completed/);
     const foreign = await postJsonApi(emulator, app, dataPath(bim360Project, 'items'), itemPayload({ folderId: folders.level2, name: 'Other.dwg', storage: `urn:adsk.objects:os.object:${emulator.seed.ids.objects.oneByte}`, kind: 'bim360' }));
@@ -196,10 +193,7 @@ describe('emulator: "Upload a File" flow', function () {
     const archive = emulator.seed.projects.find((project) => project.id === bim360ArchiveProject)!;
     const filesFolder = archive.topFolderIds[0];
     assert.equal((await contentsOf(bim360ArchiveProject, filesFolder, viewer)).data.length, 1, 'the viewer reads');
-    const storage = await postJsonApi(emulator, viewer, dataPath(bim360ArchiveProject, 'storage'), {
-      jsonapi: { version: '1.0' },
-      data: { type: 'objects', attributes: { name: 'x.rvt' }, relationships: { target: { data: { type: 'folders', id: filesFolder } } } },
-    });
+    const storage = await createStorage(emulator, viewer, { projectId: bim360ArchiveProject, folderId: filesFolder, name: 'x.rvt' });
     assert.equal(storage.status, 403);
     const folder = await postJsonApi(emulator, viewer, dataPath(bim360ArchiveProject, 'folders'), folderPayload({ parentId: filesFolder, name: 'New', kind: 'bim360' }));
     assert.equal(folder.status, 403);
@@ -213,11 +207,8 @@ describe('emulator: "Upload a File" flow', function () {
 
   it('enforces the S3 part-size rule at completion, and re-signs parts with the same uploadKey', async () => {
     const { bim360Project, folders } = ids();
-    const storage = await postJsonApi(emulator, app, dataPath(bim360Project, 'storage'), {
-      jsonapi: { version: '1.0' },
-      data: { type: 'objects', attributes: { name: 'small-parts.bin' }, relationships: { target: { data: { type: 'folders', id: folders.level1 } } } },
-    });
-    const { bucketKey, objectKey } = splitUrn(storage.body.data.id);
+    const storage = await createStorage(emulator, app, { projectId: bim360Project, folderId: folders.level1, name: 'small-parts.bin' });
+    const { bucketKey, objectKey } = storage;
     const signed = await signUpload(emulator, app, bucketKey, objectKey, { parts: 2 });
     assert.equal(signed.status, 200);
     assert.equal(signed.body.urls.length, 2);
@@ -245,13 +236,10 @@ describe('emulator: "Upload a File" flow', function () {
 
   it('hands out at most 25 part URLs a call, numbered from firstPart, and signs only storage the app may write', async () => {
     const { bim360Project, folders, items } = ids();
-    const storage = await postJsonApi(emulator, app, dataPath(bim360Project, 'storage'), {
-      jsonapi: { version: '1.0' },
-      data: { type: 'objects', attributes: { name: 'many.bin' }, relationships: { target: { data: { type: 'items', id: items.notesTxt } } } },
-    });
+    const storage = await createStorage(emulator, app, { projectId: bim360Project, folderId: items.notesTxt, name: 'many.bin' }, 'items');
     assert.equal(storage.status, 201, 'a storage target may be the item that gets a new version');
     assert.equal(storage.body.data.relationships.target.data.id, folders.bim360ProjectFiles);
-    const { bucketKey, objectKey } = splitUrn(storage.body.data.id);
+    const { bucketKey, objectKey } = storage;
     assert.equal((await signUpload(emulator, app, bucketKey, objectKey, { parts: 26 })).status, 400);
     const batch = await signUpload(emulator, app, bucketKey, objectKey, { parts: 25, firstPart: 26 });
     assert.equal(batch.body.urls.length, 25);
@@ -278,11 +266,8 @@ describe('emulator: "Upload a File" flow', function () {
 
   it('guards the part URLs: expiry, signature per method, no Authorization header, Content-Length required', async () => {
     const { bim360Project, folders } = ids();
-    const storage = await postJsonApi(emulator, app, dataPath(bim360Project, 'storage'), {
-      jsonapi: { version: '1.0' },
-      data: { type: 'objects', attributes: { name: 'guarded.bin' }, relationships: { target: { data: { type: 'folders', id: folders.level1 } } } },
-    });
-    const { bucketKey, objectKey } = splitUrn(storage.body.data.id);
+    const storage = await createStorage(emulator, app, { projectId: bim360Project, folderId: folders.level1, name: 'guarded.bin' });
+    const { bucketKey, objectKey } = storage;
     const signed = await signUpload(emulator, app, bucketKey, objectKey, { parts: 1, minutesExpiration: 1 });
     const url: string = signed.body.urls[0];
     const withAuth = await putPart(url, randomBytes(10), { authorization: `Bearer ${app}` });

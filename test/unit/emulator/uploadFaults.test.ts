@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator/index';
 import { folderPayload, itemPayload, versionPayload } from '../../../src/core/dm/writes';
 import { enc, getJson, type Json } from './helpers';
-import { completeUpload, dataPath, MiB, postJsonApi, putPart, signUpload, splitUrn, uploadParts } from './uploadHelpers';
+import { completeUpload, createStorage, dataPath, MiB, postJsonApi, putPart, signUpload, uploadParts } from './uploadHelpers';
 
 const WRITE_SCOPES = ['data:read', 'data:write', 'data:create'];
 
@@ -37,13 +37,9 @@ describe('emulator: faults on the upload path', function () {
   /** POST storage in Level 1 and one signed part URL. */
   const openUpload = async (name: string, parts = 1) => {
     const { ids } = emulator.seed;
-    const storage = await postJsonApi(emulator, token, dataPath(ids.bim360Project, 'storage'), {
-      jsonapi: { version: '1.0' },
-      data: { type: 'objects', attributes: { name }, relationships: { target: { data: { type: 'folders', id: ids.folders.level1 } } } },
-    });
-    const { bucketKey, objectKey } = splitUrn(storage.body.data.id);
+    const { urn, bucketKey, objectKey } = await createStorage(emulator, token, { projectId: ids.bim360Project, folderId: ids.folders.level1, name });
     const signed = await signUpload(emulator, token, bucketKey, objectKey, { parts, minutesExpiration: 10 });
-    return { urn: storage.body.data.id as string, bucketKey, objectKey, uploadKey: signed.body.uploadKey as string, urls: signed.body.urls as string[] };
+    return { urn, bucketKey, objectKey, uploadKey: signed.body.uploadKey as string, urls: signed.body.urls as string[] };
   };
 
   it('a connection reset mid-part keeps nothing of it; the part sent again is what the object holds', async () => {

@@ -1,6 +1,7 @@
 // The upload flow over plain HTTP, step by step, for the emulator's own tests (request bodies from the core's
 // builders, which the OpenAPI conformance test checks against the spec).
 import type { RunningEmulator } from '../../emulator/index';
+import { storagePayload } from '../../../src/core/dm/writes';
 import { bearer, enc, type Json } from './helpers';
 
 export const MiB = 1024 * 1024;
@@ -74,15 +75,26 @@ export interface Uploaded {
   completed: Answer;
 }
 
+export interface UploadTarget {
+  projectId: string;
+  folderId: string;
+  name: string;
+}
+
+/** POST storage for `name` in `folderId` (an item id with `targetType: 'items'`). */
+export async function createStorage(emulator: RunningEmulator, token: string, target: UploadTarget, targetType: 'folders' | 'items' = 'folders'): Promise<Answer & { urn: string; bucketKey: string; objectKey: string }> {
+  const body = storagePayload({ folderId: target.folderId, name: target.name }) as Json;
+  body.data.relationships.target.data.type = targetType;
+  const answer = await postJsonApi(emulator, token, dataPath(target.projectId, 'storage'), body);
+  const urn: string = answer.status === 201 ? answer.body.data.id : '';
+  return { ...answer, urn, ...(urn ? splitUrn(urn) : { bucketKey: '', objectKey: '' }) };
+}
+
 /** POST storage for `name` in `folderId`, one PUT per buffer, then completion with size and eTags. */
-export async function uploadParts(emulator: RunningEmulator, token: string, target: { projectId: string; folderId: string; name: string }, parts: Buffer[]): Promise<Uploaded> {
-  const storage = await postJsonApi(emulator, token, dataPath(target.projectId, 'storage'), {
-    jsonapi: { version: '1.0' },
-    data: { type: 'objects', attributes: { name: target.name }, relationships: { target: { data: { type: 'folders', id: target.folderId } } } },
-  });
+export async function uploadParts(emulator: RunningEmulator, token: string, target: UploadTarget, parts: Buffer[]): Promise<Uploaded> {
+  const storage = await createStorage(emulator, token, target);
   if (storage.status !== 201) throw new Error(`POST storage: ${storage.status} ${JSON.stringify(storage.body)}`);
-  const urn: string = storage.body.data.id;
-  const { bucketKey, objectKey } = splitUrn(urn);
+  const { urn, bucketKey, objectKey } = storage;
   const signed = await signUpload(emulator, token, bucketKey, objectKey, { parts: parts.length });
   if (signed.status !== 200) throw new Error(`signeds3upload: ${signed.status} ${JSON.stringify(signed.body)}`);
   const etags: string[] = [];
