@@ -172,8 +172,6 @@ export const choices = {
     /** Characters the Data Management reference says to avoid in item, version and folder names (SWITCHES.reservedNames). */
     reservedNameCharacters: ['<', '>', ':', '"', '/', '\\', '|', '?', '*', "'", '\n', '\r', '\t', '\0', '\f', '¢', '™', '$', '®'],
     maxNameLength: 255,
-    /** A 2-legged call without x-user-id records the app (its client id) as the creating user. */
-    appIsCreateUser: true,
   },
 } as const;
 

@@ -59,7 +59,7 @@ function classify(error: ApsError, step: UploadStep): { refusal: UploadRefusal; 
     return { refusal: 'PART_URL_EXPIRED', sentence: `The signed URL for part ${step.partNumber ?? '?'} of ${name} expired before the part was sent; it must be signed again.` };
   }
   if (error.status === 403 && error.code !== 'AUTH-010' && step.what !== 'part') {
-    return { refusal: 'NO_PERMISSION', sentence: `You do not have permission to upload ${name} here: Autodesk allows this account to view the folder, not to add to it.` };
+    return { refusal: 'NO_PERMISSION', sentence: `Autodesk does not let this account add ${name} here: it lacks permission to upload to this folder or project.` };
   }
   if (error.status === 400 && /entitytoosmall|smaller than the minimum/i.test(`${error.code ?? ''} ${detail}`)) {
     return { refusal: 'PART_TOO_SMALL', sentence: `Autodesk refused to assemble ${name}: every part but the last must be at least 5 MiB.` };

@@ -142,7 +142,7 @@ export const ossUploadRoutes: ApiRoute[] = [
       const contentType = typeof declaredType === 'string' && declaredType.trim() !== '' ? declaredType.trim() : 'application/octet-stream';
       const object = ctx.store.putFiles(params.bucketKey, params.objectKey, assembled.content, assembled.etag, contentType);
       session.completed = { size: object.size, etag: object.etag, contentType };
-      sendJson(exchange, 200, objectDetails(ctx, object));
+      sendJson(exchange, 200, { ...objectDetails(ctx, object), ...(choices.upload.completionHasSha1 ? { sha1: await ctx.store.sha1(object) } : {}) });
     },
   },
   {

@@ -136,6 +136,10 @@ export function storageFor(exchange: Exchange, ctx: ApiContext, project: SeedPro
     sendDataError(exchange, 400, `The upload to ${storageId as string} was never completed (POST signeds3upload).`);
     return undefined;
   }
+  if (!choices.upload.storageReuseAllowed && ctx.model.versionByStorage.has(key)) {
+    sendDataError(exchange, 409, `The storage ${storageId as string} already holds another version.`);
+    return undefined;
+  }
   return key;
 }
 

@@ -10,7 +10,8 @@
  *                                   with retryAfter, send Retry-After as integer seconds, or as an HTTP-date
  *                                   when retryAfter is 'http-date' (then retryAfterSeconds sets the distance, default 2).
  * - reset              storage|api  destroy the socket after afterBytes body bytes (default 0). On a part PUT (storage, method
- *                                   PUT): after afterBytes bytes of the request body, before any answer; the part is not kept.
+ *                                   PUT): after afterBytes bytes of the request body, before any answer; the part is not kept
+ *                                   (a body shorter than afterBytes is kept, and then its answer is lost).
  * - truncate           storage      promise the full Content-Length, send afterBytes bytes (default half), then end the socket.
  * - stall              storage|api  send afterBytes body bytes (default 0), then send nothing more and keep the socket open
  *                                   until the client gives up or the emulator closes. On a part PUT: stop reading the

@@ -13,6 +13,7 @@ function envOf(model: DataModel, project: SeedProject): string {
   return REGIONAL_DOCS[model.hubOf(project).region].env;
 }
 
+/** The user the call acts for; a 2-legged call without x-user-id records the app (its client id). */
 function creator(actor: Actor): string {
   return actor.userId ?? actor.clientId;
 }

@@ -87,6 +87,10 @@ async function receiveBody(exchange: Exchange, path: string, bytesPerSecond: num
   }
 }
 
+function noSuchUpload(uploadId: string): string {
+  return s3ErrorXml('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
+}
+
 export async function receivePart(exchange: Exchange, deps: StorageDeps): Promise<void> {
   const refuse = async (status: number, xml: string, headers: Record<string, string> = {}) => {
     await drain(exchange);
@@ -103,7 +107,7 @@ export async function receivePart(exchange: Exchange, deps: StorageDeps): Promis
   const { uploadId, partNumber } = verified.upload;
   const session = deps.uploads.session(uploadId);
   if (!session || session.completed || session.bucketKey !== verified.bucketKey || session.objectKey !== verified.objectKey) {
-    return refuse(404, s3ErrorXml('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId }));
+    return refuse(404, noSuchUpload(uploadId));
   }
   const lengthHeader = exchange.req.headers['content-length'];
   if (lengthHeader === undefined) return refuse(411, s3ErrorXml('MissingContentLength', 'You must provide the Content-Length HTTP header.'));
@@ -126,7 +130,7 @@ export async function receivePart(exchange: Exchange, deps: StorageDeps): Promis
   // The session may have expired or been completed while the bytes arrived.
   if (deps.uploads.session(uploadId) !== session || session.completed) {
     await rm(path, { force: true });
-    return sendXmlError(exchange, 404, s3ErrorXml('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId }));
+    return sendXmlError(exchange, 404, noSuchUpload(uploadId));
   }
   const part = await deps.uploads.keepPart(session, partNumber, path, received.size, received.md5);
   sendBody(exchange, 200, { etag: part.etag, 'x-amz-request-id': 'EMULATOR' }, '');
