@@ -135,10 +135,48 @@ export const choices = {
 
   /** [0.7] 429 body and Retry-After for the built-in rate limits (budgets in api/rateLimits.ts). */
   rateLimitBody: { developerMessage: 'Quota limit exceeded.' },
+
+  /**
+   * Uploads (the Data Management "Upload a File" flow: POST storage, OSS signeds3upload, S3 part PUTs, POST
+   * items / versions / folders). The OpenAPI files give the shapes and scopes; what they leave open is here, or
+   * behind a switch (SWITCHES.partSizes and the ones after it) where a client must cope with either answer.
+   */
+  upload: {
+    /** S3 multipart rules: parts numbered 1..10,000, each at most 5 GiB, every one but the last at least 5 MiB. */
+    minPartBytes: 5 * 1024 * 1024,
+    maxPartBytes: 5 * 1024 * 1024 * 1024,
+    maxPartNumber: 10_000,
+    /** GET signeds3upload hands out at most this many URLs per call (SWITCHES.uploadUrlsPerCall says what happens above). */
+    maxUrlsPerCall: 25,
+    /** UNCONFIRMED: how long an upload session (uploadKey) lives before its parts are discarded (uploadExpiration). */
+    sessionHours: 24,
+    /** UNCONFIRMED: OSS's answer to an uploadKey it no longer knows (expired, completed, or never issued). */
+    unknownUploadKey: { status: 400, reason: 'The uploadKey is not valid: the upload session expired, was completed, or never existed.' },
+    /** UNCONFIRMED: the completion answer has no sha1 (the OpenAPI objectDetails marks it optional); GET …/details and signeds3download carry it. */
+    completionHasSha1: false,
+    /** UNCONFIRMED: one completed storage object may back more than one version (APS is not known to refuse it), so a blindly repeated POST versions duplicates. */
+    storageReuseAllowed: true,
+    /** The BIM 360 Plans folder (and its subfolders) takes only these file types (BIM 360 "Upload Files" tutorial). */
+    plansFileTypes: ['dwf', 'dwfx', 'dwg', 'ifc', 'pdf', 'rvt'],
+    /** UNCONFIRMED status and code of the Plans refusal. */
+    plansRefusal: { status: 400, code: 'BAD_INPUT' },
+    /** UNCONFIRMED status and code of a wrong extension type (items:autodesk.core:File in a BIM 360 project, …). */
+    extensionRefusal: { status: 400, code: 'BAD_INPUT' },
+    /** Folders nest up to 25 levels below the project's top folders (createFolder reference). */
+    maxFolderDepth: 25,
+    /** The extension types a new resource must carry, by hub kind (OpenAPI ItemPayload/FolderPayload descriptions, BIM 360 upload tutorial). */
+    extensionTypes: {
+      bim: { items: 'items:autodesk.bim360:File', versions: 'versions:autodesk.bim360:File', folders: 'folders:autodesk.bim360:Folder' },
+      core: { items: 'items:autodesk.core:File', versions: 'versions:autodesk.core:File', folders: 'folders:autodesk.core:Folder' },
+    },
+    /** Characters the Data Management reference says to avoid in item, version and folder names (SWITCHES.reservedNames). */
+    reservedNameCharacters: ['<', '>', ':', '"', '/', '\\', '|', '?', '*', "'", '\n', '\r', '\t', '\0', '\f', '¢', '™', '$', '®'],
+    maxNameLength: 255,
+  },
 } as const;
 
 /** What a route asks of the token's scopes (see `scopeRules`). */
-export type ScopeNeed = 'read' | 'create' | 'write' | 'search' | 'profile' | 'any';
+export type ScopeNeed = 'read' | 'create' | 'write' | 'upload' | 'search' | 'profile' | 'any';
 
 /**
  * Scopes per endpoint group: the token must hold every scope of at least one listed set. Strict follows
@@ -150,6 +188,8 @@ export const scopeRules: Record<ScopeNeed, { strict: string[][]; lenient: string
   read: { strict: [['data:read']], lenient: [['data:read'], ['data:write'], ['data:create']] },
   create: { strict: [['data:create']], lenient: [['data:create'], ['data:write']] },
   write: { strict: [['data:write']], lenient: [['data:write'], ['data:create']] },
+  /** OSS signeds3upload GET and POST: the OpenAPI file lists data:write and data:create in one requirement (both needed). */
+  upload: { strict: [['data:write', 'data:create']], lenient: [['data:write'], ['data:create']] },
   search: { strict: [['data:read', 'data:search']], lenient: [['data:read']] },
   profile: { strict: [['user-profile:read']], lenient: [[]] },
   any: { strict: [[]], lenient: [[]] },
@@ -239,6 +279,54 @@ export const SWITCHES = {
     default: 'off',
     doc: "GET hubs when APS's EMEA back-end refuses the app: 200 without the EMEA hubs, and a meta.warnings entry naming EMEA (observed [0.6]).",
   } satisfies ScenarioSwitch<'off' | 'emea-refused'>,
+  partSizes: {
+    kind: 'strictness',
+    strict: 's3-minimum',
+    lenient: 'any',
+    doc: 'POST signeds3upload (complete) when a part other than the last is under 5 MiB: 400 as S3 refuses the assembly (EntityTooSmall, said at completion, not at the part PUT); or the parts are assembled whatever their sizes.',
+  } satisfies StrictnessSwitch<'s3-minimum' | 'any'>,
+  uploadUrlsPerCall: {
+    kind: 'strictness',
+    strict: 'refuse-over-25',
+    lenient: 'cap-at-25',
+    doc: 'GET signeds3upload asking for more than 25 parts at once: 400, or the first 25 URLs. UNCONFIRMED: APS hands out at most 25 per call (Autodesk\'s SDK asks for 25 at a time) but its answer to more is not documented.',
+  } satisfies StrictnessSwitch<'refuse-over-25' | 'cap-at-25'>,
+  nameConflicts: {
+    kind: 'strictness',
+    strict: 'case-insensitive',
+    lenient: 'exact',
+    doc: 'POST items / folders (or POST versions renaming the file) with a name already in the folder: 409 when the names match ignoring case, or only when they match exactly. UNCONFIRMED which of the two APS compares.',
+  } satisfies StrictnessSwitch<'case-insensitive' | 'exact'>,
+  reservedNames: {
+    kind: 'strictness',
+    strict: 'refuse',
+    lenient: 'accept',
+    doc: 'Item, version and folder names with a character the Data Management reference says to avoid (< > : " / \\ | ? * \' ¢ ™ $ ® and control characters) or longer than 255: 400, or accepted. UNCONFIRMED: the reference says "avoid", not which names APS refuses.',
+  } satisfies StrictnessSwitch<'refuse' | 'accept'>,
+  plansFileTypes: {
+    kind: 'strictness',
+    strict: 'enforce',
+    lenient: 'any',
+    doc: 'A file that is not DWF, DWFX, DWG, IFC, PDF or RVT into a BIM 360 Plans folder (or below it), as a new item or a new version: 400, or accepted.',
+  } satisfies StrictnessSwitch<'enforce' | 'any'>,
+  extensionTypes: {
+    kind: 'strictness',
+    strict: 'by-hub-kind',
+    lenient: 'any',
+    doc: 'POST items / versions / folders whose extension type does not fit the hub (autodesk.bim360:* for BIM 360 and ACC, autodesk.core:* for personal and Fusion hubs) or whose extension version is not 1.0: 400, or accepted.',
+  } satisfies StrictnessSwitch<'by-hub-kind' | 'any'>,
+  incompleteStorage: {
+    kind: 'strictness',
+    strict: 'refuse',
+    lenient: 'accept',
+    doc: 'POST items / versions naming a storage object whose upload was never completed (POST signeds3upload): 400, or the version is created over missing bytes (signeds3download then answers 404). UNCONFIRMED.',
+  } satisfies StrictnessSwitch<'refuse' | 'accept'>,
+  repeatedCompletion: {
+    kind: 'strictness',
+    strict: 'refuse',
+    lenient: 'same-answer',
+    doc: 'POST signeds3upload (complete) again for an upload already completed (its answer was lost): refused like any unknown uploadKey, or answered again with the object. UNCONFIRMED; a client should ask GET …/details instead of relying on either.',
+  } satisfies StrictnessSwitch<'refuse' | 'same-answer'>,
 } as const;
 
 export type SwitchName = keyof typeof SWITCHES;

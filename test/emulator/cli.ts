@@ -1,7 +1,7 @@
 /**
  * npm run emulator -- --port 8787 [--host 127.0.0.1] [--storage-port N] [--latency MS] [--jitter MS] [--faults FILE]
  *                     [--token-ttl SECONDS] [--form seed|spec] [--lenient] [--switch NAME=VALUE]...
- *                     [--rate-limits | --no-rate-limits] [--hub-warnings] [--verbose]
+ *                     [--rate-limits | --no-rate-limits] [--hub-warnings] [--upload-dir DIR] [--verbose]
  * Prints base url, storage url, client id and client secret (one per line), then serves until SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { startEmulator, type EmulatorOptions, type FaultSpec } from './index';
 
 const USAGE = [
   'usage: cli.js [--host 127.0.0.1] [--port N] [--storage-port N] [--latency MS] [--jitter MS] [--faults FILE] [--token-ttl S]',
-  '              [--form seed|spec] [--lenient] [--switch NAME=VALUE]... [--rate-limits | --no-rate-limits] [--hub-warnings] [--verbose]',
+  '              [--form seed|spec] [--lenient] [--switch NAME=VALUE]... [--rate-limits | --no-rate-limits] [--hub-warnings] [--upload-dir DIR] [--verbose]',
 ].join('\n');
 const SWITCH_HELP = ['switches (test/emulator/choices.ts):', ...describeSwitches().map((line) => `  ${line}`)].join('\n');
 
@@ -62,6 +62,12 @@ function parseArgs(argv: string[]): EmulatorOptions & { verbose: boolean } {
         break;
       }
       case '--hub-warnings': options.hubWarnings = true; break;
+      case '--upload-dir': {
+        const dir = value();
+        if (!dir) fail('--upload-dir needs a folder');
+        options.uploadDir = dir;
+        break;
+      }
       case '--verbose': options.verbose = true; break;
       case '--faults': {
         const file = value();

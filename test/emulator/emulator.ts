@@ -18,6 +18,7 @@ import { BUCKET, seed, type SeedItem, type SeedVersion } from './seed';
 import { ObjectStore, objectUrn, type StoredObject } from './storage/objects';
 import { storageHandler } from './storage/server';
 import { UrlSigner } from './storage/signing';
+import { Uploads } from './storage/uploads';
 import { mulberry32 } from './random';
 
 
@@ -98,6 +99,8 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
       ? new RateLimiter({ ...APS_RATE_LIMITS, ...(typeof options.rateLimits === 'object' ? options.rateLimits : {}) } as Record<string, number>, now)
       : undefined;
 
+  const uploads = new Uploads(now, options.uploadDir);
+
   const ctx: ApiContext = {
     base: () => baseUrl,
     seed,
@@ -115,6 +118,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     random,
     log,
     store,
+    uploads,
     onResponse: options.onResponse,
   };
 
@@ -205,6 +209,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     storageUrl = `http://${origin}:${storagePort}`;
   } catch (error) {
     await Promise.all([closeServer(apiServer), closeServer(storageServer)]);
+    uploads.close();
     throw error;
   }
   log(`APS emulator listening: api ${baseUrl}, storage ${storageUrl}`);
@@ -239,7 +244,10 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
       app.callbackUrls.push(url);
     },
     close: () => {
-      closing ??= Promise.all([closeServer(apiServer), closeServer(storageServer)]).then(() => log('APS emulator closed'));
+      closing ??= Promise.all([closeServer(apiServer), closeServer(storageServer)]).then(() => {
+        uploads.close();
+        log('APS emulator closed');
+      });
       return closing;
     },
   };

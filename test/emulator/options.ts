@@ -57,6 +57,8 @@ export interface EmulatorOptions {
   rateLimits?: boolean | RateLimitBudgets;
   /** Shorthand for switches.hubWarnings = 'emea-refused': GET hubs without the EMEA hubs, and a warning. */
   hubWarnings?: boolean;
+  /** Where the emulator makes its temp folder for uploaded part bytes (default the OS temp folder); the folder goes on close. */
+  uploadDir?: string;
   /** Seed for fault probabilities and jitter (default 1). */
   randomSeed?: number;
   /** One line per request and lifecycle event; never contains tokens, secrets or signatures. */

@@ -13,9 +13,10 @@ export type HubRegion = 'US' | 'EMEA' | 'AUS';
 export type ProjectType = 'BIM360' | 'ACC';
 /**
  * admin: everything; member: everything except folders restricted to others; limited: only folders
- * granted to them; noAccess: the project is listed and readable, but topFolders and all Data calls → 403.
+ * granted to them; noAccess: the project is listed and readable, but topFolders and all Data calls → 403;
+ * viewer: reads what a member reads, writes nothing (POST storage, items, versions, folders → 403).
  */
-export type ProjectRole = 'admin' | 'member' | 'limited' | 'noAccess';
+export type ProjectRole = 'admin' | 'member' | 'limited' | 'noAccess' | 'viewer';
 
 export interface SeedUser {
   /** Autodesk user id: the `x-user-id` value, the `userid` token claim and userinfo `sub`. */
@@ -134,6 +135,7 @@ export interface SeedIds {
   bim360Project: string;
   /** A BIM 360 project listed for the demo user whose topFolders and data answer 403 (no Docs access). */
   forbiddenProject: string;
+  /** "Archive 2019": the demo user is a viewer there (view-only: uploads, new versions and folders answer 403). */
   bim360ArchiveProject: string;
   accProject: string;
   accSecondProject: string;
@@ -301,6 +303,18 @@ function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   const ext = dot >= 0 ? name.slice(dot + 1).toLowerCase() : '';
   return ext in MIME ? ext : 'bin';
+}
+
+/** What a version of an uploaded file reports for its name: fileType (its extension), mimeType and downloadFormats. */
+export function fileFacts(name: string): { fileType?: string; mimeType: string; downloadFormats: string[] } {
+  const dot = name.lastIndexOf('.');
+  const given = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  const known = extensionOf(name);
+  return {
+    ...(given ? { fileType: given } : {}),
+    mimeType: MIME[known],
+    downloadFormats: DOWNLOAD_FORMATS[known] && known !== 'bin' ? DOWNLOAD_FORMATS[known] : [given || 'bin'],
+  };
 }
 
 class SeedBuilder {
@@ -562,7 +576,7 @@ function buildSeed(): Seed {
     },
     {
       id: bim360ArchiveProject, hubId: bim360Hub, name: 'Archive 2019', projectType: 'BIM360', rootFolderId: archiveRoot, topFolderIds: [archiveFiles, archivePlans],
-      members: { [demo]: 'member', [admin]: 'admin' },
+      members: { [demo]: 'viewer', [admin]: 'admin' },
     },
     {
       id: accProject, hubId: accHub, name: 'Hospital', projectType: 'ACC', rootFolderId: accRoot, topFolderIds: [accProjectFiles, accPlans],

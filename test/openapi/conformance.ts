@@ -51,6 +51,7 @@ interface Operation {
   template: string;
   segments: string[];
   responses: Json;
+  requestBody?: Json;
 }
 
 export interface Checked {
@@ -110,6 +111,7 @@ export class Conformance {
             template,
             segments: template.split('/').filter(Boolean),
             responses: (op.responses ?? {}) as Json,
+            ...(op.requestBody ? { requestBody: op.requestBody as Json } : {}),
           });
         }
       }
@@ -144,6 +146,20 @@ export class Conformance {
     const validate = this.validator(op, status, declared, schema);
     validate(body);
     return { ...base, mediaType: declared, ...(undeclaredMediaType ? { undeclaredMediaType } : {}), errors: [...(validate.errors ?? [])] };
+  }
+
+  /** Checks a request body against the operation's requestBody (by its media type); undefined when no spec file describes the path. */
+  checkRequest(method: string, path: string, contentType: string, body: unknown): Checked | undefined {
+    const op = this.operationFor(method, path);
+    if (!op) return undefined;
+    const base = { file: op.file, operationId: op.operationId, status: 0 };
+    const content = (op.requestBody?.content ?? {}) as Json;
+    const mediaType = contentType.split(';')[0].trim().toLowerCase();
+    const schema = (content[mediaType] as Json | undefined)?.schema;
+    if (schema === undefined) return { ...base, undeclaredMediaType: mediaType, noSchema: true, errors: [] };
+    const validate = this.validator(op, 0, `request ${mediaType}`, schema);
+    validate(body);
+    return { ...base, mediaType, errors: [...(validate.errors ?? [])] };
   }
 
   private resolveResponse(op: Operation, status: number): Json | undefined {

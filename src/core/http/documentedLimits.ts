@@ -40,6 +40,10 @@ const RULES: readonly Rule[] = [
   rule('GET', `${DATA}/versions/${ID}/downloads`, 'listing conversions', 50),
   rule('POST', `${DATA}/downloads`, 'starting conversions', 50, ['data:create']),
   rule('GET', `${DATA}/jobs/${ID}`, 'checking conversions', 300),
+  rule('POST', `${DATA}/storage`, 'reserving storage for uploads', 300, ['data:create']),
+  rule('POST', `${DATA}/items`, 'creating files', 50, ['data:create']),
+  rule('POST', `${DATA}/versions`, 'creating versions', 300, ['data:create']),
+  rule('POST', `${DATA}/folders`, 'creating folders', 50, ['data:create']),
   rule('GET', `${DATA}/downloads/${ID}`, 'reading conversions', 300),
   rule('POST', `/bim360/docs/v1/projects/${ID}/versions/${ID}/exports`, 'starting BIM 360 PDF exports', 100),
   rule('GET', `/bim360/docs/v1/projects/${ID}/versions/${ID}/exports/${ID}`, 'checking BIM 360 PDF exports', 1000),
@@ -47,6 +51,9 @@ const RULES: readonly Rule[] = [
   rule('GET', `/construction/files/v1/projects/${ID}/exports/${ID}`, 'checking ACC exports'),
   rule('GET', '/userinfo', 'reading your Autodesk profile', undefined, ['user-profile:read']),
   rule('POST', '/authentication/v2/token', 'token requests', 500, []),
+  // OSS shares one budget; uploads need data:write and data:create (both listed in the OpenAPI file).
+  rule('GET', `/oss/v2/buckets/${ID}/objects/${ID}/signeds3upload`, 'storage (OSS) requests', 1000, ['data:write', 'data:create']),
+  rule('POST', `/oss/v2/buckets/${ID}/objects/${ID}/signeds3upload`, 'storage (OSS) requests', 1000, ['data:write', 'data:create']),
   rule('GET', '/oss/v2/.*', 'storage (OSS) requests', 1000),
   rule('POST', '/oss/v2/.*', 'storage (OSS) requests', 1000),
 ];

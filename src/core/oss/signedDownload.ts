@@ -167,13 +167,19 @@ export class OssClient {
     });
   }
 
-  // Objects outside the US are found only where the request names their region: a Docs bucket's key says
-  // which; for the app's own buckets it is the configured region.
   private regionHeader(bucketKey: string): Record<string, string> {
-    const region = isDocsBucket(bucketKey) ? regionOfBucket(bucketKey) : this.region;
-    if (!region || region === 'US') return {};
-    return { 'x-ads-region': region };
+    return regionHeaderFor(bucketKey, this.region);
   }
+}
+
+/**
+ * Objects outside the US are found only where the request names their region: a Docs bucket's key says
+ * which; for the app's own buckets it is the configured region.
+ */
+export function regionHeaderFor(bucketKey: string, configuredRegion: string | undefined): Record<string, string> {
+  const region = isDocsBucket(bucketKey) ? regionOfBucket(bucketKey) : configuredRegion;
+  if (!region || region === 'US') return {};
+  return { 'x-ads-region': region };
 }
 
 function describeBatchError(raw: RawSignedDownload): string {

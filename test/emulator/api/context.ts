@@ -5,6 +5,7 @@ import type { DataModel } from '../model/dataModel';
 import type { Seed, SeedApp } from '../seed';
 import type { ServeDeps } from '../storage/serve';
 import type { UrlSigner } from '../storage/signing';
+import type { Uploads } from '../storage/uploads';
 import type { Jobs } from '../model/jobs';
 import type { RateLimiter } from './rateLimits';
 
@@ -32,4 +33,6 @@ export interface ApiContext extends ServeDeps {
   signer: UrlSigner;
   jobs: Jobs;
   rateLimiter?: RateLimiter;
+  /** Storage reserved by POST storage, upload sessions and their part files. */
+  uploads: Uploads;
 }

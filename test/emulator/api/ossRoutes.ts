@@ -11,7 +11,7 @@ import { principalOf } from './route';
 
 type Json = Record<string, unknown>;
 
-const BUCKET_KEY = /^[-_.a-z0-9]{3,128}$/;
+export const BUCKET_KEY = /^[-_.a-z0-9]{3,128}$/;
 const OVERRIDE_KEYS = ['response-content-type', 'response-content-disposition', 'response-cache-control'] as const;
 
 /** Fallback (OSS signed resource) ids handed out for chunked objects. */
@@ -26,7 +26,7 @@ function fallbacks(ctx: ApiContext) {
   return map;
 }
 
-function mayRead(ctx: ApiContext, actor: Actor, object: StoredObject): boolean {
+export function mayRead(ctx: ApiContext, actor: Actor, object: StoredObject): boolean {
   const owner = ctx.seed.bucketOwners[object.bucketKey];
   if (owner !== undefined) return owner === actor.clientId;
   const version = ctx.model.versionByStorage.get(objectKeyOf(object.bucketKey, object.objectKey));
@@ -35,7 +35,7 @@ function mayRead(ctx: ApiContext, actor: Actor, object: StoredObject): boolean {
   return ctx.model.canReadFolder(ctx.model.folders.get(item.folderId) as SeedFolder, actor);
 }
 
-function readMinutes(raw: string | null | undefined, ctx: ApiContext): number | string {
+export function readMinutes(raw: string | null | undefined, ctx: ApiContext): number | string {
   if (raw === null || raw === undefined || raw === '') return ctx.options.signedUrlMinutesDefault;
   const minutes = Number(raw);
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
@@ -49,7 +49,7 @@ function readMinutes(raw: string | null | undefined, ctx: ApiContext): number | 
  * Switch regionalStorage: a bucket stored outside the US is known only to requests that name its region
  * (x-ads-region header, or the region query parameter); others get the 404 a US store gives. Answers itself.
  */
-function outsideRequestedRegion(exchange: Exchange, ctx: ApiContext, bucketKey: string): boolean {
+export function outsideRequestedRegion(exchange: Exchange, ctx: ApiContext, bucketKey: string): boolean {
   const stored = regionOfDocsBucket(bucketKey) ?? 'US';
   if (stored === 'US' || ctx.options.switches.regionalStorage === 'any-region') return false;
   const header = exchange.req.headers['x-ads-region'];

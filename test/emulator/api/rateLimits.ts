@@ -24,6 +24,10 @@ export const APS_RATE_LIMITS: Record<string, number> = {
   'data.createDownload': 50,
   'data.job': 300,
   'data.download': 300,
+  'data.createStorage': 300,
+  'data.createItem': 50,
+  'data.createVersion': 300,
+  'data.createFolder': 50,
   'bim360.createExport': 100,
   'bim360.export': 1000,
 };

@@ -6,11 +6,13 @@ import type { ActiveFault } from '../faults/spec';
 import type { ApiContext } from './context';
 import { handleControl, type ControlDeps } from './controlRoutes';
 import { dataRoutes } from './dataRoutes';
+import { dataWriteRoutes } from './dataWriteRoutes';
 import { downloadRoutes } from './downloadRoutes';
 import { exportRoutes } from './exportRoutes';
 import { authenticate, type Principal } from './gateway';
 import { sendDataError, sendGatewayError, sendJson } from './http';
 import { ossRoutes } from './ossRoutes';
+import { ossUploadRoutes } from './ossUploadRoutes';
 import { projectRoutes } from './projectRoutes';
 import type { ApiRoute } from './route';
 import { DecodeError, Router } from './router';
@@ -48,6 +50,7 @@ function sendStatusFault(exchange: Exchange, ctx: ApiContext, fault: ActiveFault
 export function apiHandler(ctx: ApiContext, control: ControlDeps) {
   const router = new Router<ApiRoute>();
   for (const route of [...oauthRoutes, ...projectRoutes, ...dataRoutes, ...downloadRoutes, ...ossRoutes, ...exportRoutes]) router.add(route);
+  for (const route of [...dataWriteRoutes, ...ossUploadRoutes]) router.add(route);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const exchange = beginExchange('api', req, res, ctx);

@@ -1,10 +1,10 @@
 import type { ActiveFault, FaultController, FaultKind, FaultOrigin, FaultSpec } from './spec';
 
 const KINDS: readonly FaultKind[] = [
-  'latency', 'bandwidth', 'status', 'reset', 'truncate', 'stall', 'ignoreRange', 'wrongContentRange', 'replaceObject', 'expireSignedUrl', 'failJob', 'failExport',
+  'latency', 'bandwidth', 'status', 'reset', 'truncate', 'stall', 'ignoreRange', 'wrongContentRange', 'replaceObject', 'expireSignedUrl', 'failJob', 'failExport', 'loseAnswer',
 ];
 const STORAGE_ONLY: readonly FaultKind[] = ['bandwidth', 'truncate', 'ignoreRange', 'wrongContentRange', 'replaceObject', 'expireSignedUrl'];
-const API_ONLY: readonly FaultKind[] = ['failJob', 'failExport'];
+const API_ONLY: readonly FaultKind[] = ['failJob', 'failExport', 'loseAnswer'];
 
 export interface FaultContext {
   origin: FaultOrigin;

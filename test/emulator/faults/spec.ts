@@ -9,10 +9,18 @@
  * - status             api|storage  answer `status` (e.g. 429, 500, 502, 503) instead of the real response;
  *                                   with retryAfter, send Retry-After as integer seconds, or as an HTTP-date
  *                                   when retryAfter is 'http-date' (then retryAfterSeconds sets the distance, default 2).
- * - reset              storage|api  destroy the socket after afterBytes body bytes (default 0).
+ * - reset              storage|api  destroy the socket after afterBytes body bytes (default 0). On a part PUT (storage, method
+ *                                   PUT): after afterBytes bytes of the request body, before any answer; the part is not kept
+ *                                   (a body shorter than afterBytes is kept, and then its answer is lost).
  * - truncate           storage      promise the full Content-Length, send afterBytes bytes (default half), then end the socket.
  * - stall              storage|api  send afterBytes body bytes (default 0), then send nothing more and keep the socket open
- *                                   until the client gives up or the emulator closes.
+ *                                   until the client gives up or the emulator closes. On a part PUT: stop reading the
+ *                                   request body after afterBytes bytes and never answer.
+ * - loseAnswer         api          process the request in full (a POST items / versions / folders creates what it asks
+ *                                   for), then drop the connection before a byte of the answer: the client cannot tell
+ *                                   whether it happened.
+ * Status, latency, bandwidth (the request body's rate on a PUT) and expireSignedUrl apply to part PUTs as to GETs
+ * (scope them with method: 'PUT'); a refused PUT reads the body first, so the client gets the answer.
  * - ignoreRange        storage      ignore the Range header: 200 with the full body.
  * - wrongContentRange  storage      answer 206 with a Content-Range whose start is shifted by shiftBytes (default 1).
  * - replaceObject      storage      after afterBytes body bytes (default 0) the object is replaced (new ETag and size:
@@ -33,7 +41,8 @@ export type FaultKind =
   | 'replaceObject'
   | 'expireSignedUrl'
   | 'failJob'
-  | 'failExport';
+  | 'failExport'
+  | 'loseAnswer';
 
 export type FaultOrigin = 'api' | 'storage';
 

@@ -16,7 +16,7 @@ export interface Exchange {
   /** Resolves when the response finished or the connection closed. */
   closed: Promise<void>;
   isClosed(): boolean;
-  /** reset/stall faults picked at request start, applied when the body is written. */
+  /** reset/stall/loseAnswer faults picked at request start, applied when the body is written. */
   bodyFault?: ActiveFault;
   onResponse?: (response: SentResponse) => void;
 }
@@ -94,7 +94,7 @@ export async function applyRequestFaults(exchange: Exchange, deps: ExchangeDeps,
   if (delay > 0) await Promise.race([sleep(delay), exchange.closed]);
   const status = deps.faults.take('status', context);
   if (status) return status;
-  exchange.bodyFault = deps.faults.take('reset', context) ?? deps.faults.take('stall', context);
+  exchange.bodyFault = deps.faults.take('reset', context) ?? deps.faults.take('stall', context) ?? (exchange.origin === 'api' ? deps.faults.take('loseAnswer', context) : undefined);
   return undefined;
 }
 

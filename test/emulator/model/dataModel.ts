@@ -52,6 +52,21 @@ export class DataModel {
     this.folderItems.set(item.folderId, siblings);
   }
 
+  /**
+   * A new version on top of an item. Seeded items are shared by every emulator instance, so the item is
+   * replaced by a copy here rather than changed.
+   */
+  addVersion(item: SeedItem, version: SeedVersion): SeedItem {
+    const grown: SeedItem = { ...item, displayName: item.kind === 'file' ? version.name : item.displayName, versions: [...item.versions, version] };
+    this.items.set(grown.id, grown);
+    this.versions.set(version.id, version);
+    if (version.storage) this.versionByStorage.set(version.storage, version);
+    const siblings = this.folderItems.get(item.folderId) ?? [];
+    const index = siblings.findIndex((candidate) => candidate.id === item.id);
+    if (index >= 0) siblings[index] = grown;
+    return grown;
+  }
+
   childFolders(folderId: string): SeedFolder[] {
     return this.subfolders.get(folderId) ?? [];
   }
@@ -118,8 +133,18 @@ export class DataModel {
     const userId = actor.userId as string;
     const chain = this.ancestry(folder);
     if (chain.some((f) => f.restrictedToUserIds && !f.restrictedToUserIds.includes(userId))) return false;
-    if (access === 'member') return true;
+    if (access === 'member' || access === 'viewer') return true;
     return chain.some((f) => f.grantedUserIds?.includes(userId) === true);
+  }
+
+  /**
+   * May the actor add files, versions and folders here? Where they may read, unless they only view the
+   * project; a BIM 360 / ACC project's root folder takes nothing (only Project Files, Plans and below do).
+   */
+  canWriteFolder(folder: SeedFolder, actor: Actor): boolean {
+    const project = this.projects.get(folder.projectId) as SeedProject;
+    if (folder.parentId === null && project.projectType !== undefined) return false;
+    return this.canReadFolder(folder, actor) && this.access(project, actor) !== 'viewer';
   }
 
   /** The highest folders the actor may read (APS topFolders semantics). */

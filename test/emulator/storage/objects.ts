@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SeedStorageObject } from '../seed';
 import { generateBytes, sha1Of } from './bytes';
+import type { FileContent } from './fileContent';
 
 export interface StoredObject {
   bucketKey: string;
@@ -9,6 +10,8 @@ export interface StoredObject {
   seed: number;
   contentType: string;
   chunked: boolean;
+  /** Uploaded bytes (files on disk); otherwise generated from `seed`. */
+  files?: FileContent;
   /** Quoted ETag; changes whenever the bytes do. */
   etag: string;
   lastModified: number;
@@ -52,6 +55,13 @@ export class ObjectStore {
     return stored;
   }
 
+  /** An object whose bytes were uploaded (completed signeds3upload). */
+  putFiles(bucketKey: string, objectKey: string, files: FileContent, etag: string, contentType: string): StoredObject {
+    const stored: StoredObject = { bucketKey, objectKey, size: files.size, seed: 0, contentType, chunked: false, files, etag, lastModified: this.now() };
+    this.objects.set(objectKeyOf(bucketKey, objectKey), stored);
+    return stored;
+  }
+
   get(bucketKey: string, objectKey: string): StoredObject | undefined {
     return this.objects.get(objectKeyOf(bucketKey, objectKey));
   }
@@ -74,6 +84,7 @@ export class ObjectStore {
   }
 
   sha1(object: StoredObject): Promise<string> {
+    if (object.files) return object.files.sha1();
     const key = `${object.seed}:${object.size}`;
     let cached = sha1Cache.get(key);
     if (!cached) {
@@ -85,6 +96,12 @@ export class ObjectStore {
 
   /** `into`: where to generate them, if it has room (see generateBytes). */
   bytes(object: StoredObject, start: number, end: number, into?: Buffer): Buffer {
+    if (object.files) return object.files.readSync(start, end);
     return generateBytes(object.seed, start, Math.max(0, Math.min(end, object.size) - start), into);
+  }
+
+  /** Like `bytes`, but uploaded bytes are read without blocking (what the storage origin serves). */
+  read(object: StoredObject, start: number, end: number, into?: Buffer): Buffer | Promise<Buffer> {
+    return object.files ? object.files.read(start, end, into) : this.bytes(object, start, end, into);
   }
 }

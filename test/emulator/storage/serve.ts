@@ -114,7 +114,7 @@ export async function serveObject(exchange: Exchange, target: ServeTarget, deps:
   const offset = base + start;
   await streamBody(exchange, {
     length,
-    bytes: (from, to, into) => deps.store.bytes(object, offset + from, offset + to, into),
+    bytes: (from, to, into) => deps.store.read(object, offset + from, offset + to, into),
     bytesPerSecond: bandwidth?.bytesPerSecond,
     ...(cutFault
       ? {

@@ -14,6 +14,13 @@ export interface SignRequest {
   overrides?: Record<string, string>;
   /** Serve only this inclusive byte range of the object, as if it were the whole object (chunked uploads). */
   part?: { start: number; end: number };
+  /** A URL to PUT one part of an upload to (S3's uploadId and partNumber); such a URL serves no GET. */
+  upload?: UploadPartTarget;
+}
+
+export interface UploadPartTarget {
+  uploadId: string;
+  partNumber: number;
 }
 
 export interface VerifiedUrl {
@@ -21,6 +28,7 @@ export interface VerifiedUrl {
   objectKey: string;
   overrides: Record<string, string>;
   part?: { start: number; end: number };
+  upload?: UploadPartTarget;
   expired: boolean;
 }
 
@@ -51,6 +59,10 @@ export class UrlSigner {
       if (value !== undefined) query.set(key, value);
     }
     if (request.part) query.set('x-emu-part', `${request.part.start}-${request.part.end}`);
+    if (request.upload) {
+      query.set('uploadId', request.upload.uploadId);
+      query.set('partNumber', String(request.upload.partNumber));
+    }
     const now = this.now();
     if (request.useCdn) {
       query.set('Expires', String(Math.floor(now / 1000) + request.expiresInSeconds));
@@ -97,11 +109,13 @@ export class UrlSigner {
     }
     const partText = query.get('x-emu-part');
     const partMatch = partText ? /^(\d+)-(\d+)$/.exec(partText) : null;
+    const uploadId = query.get('uploadId');
     return {
       bucketKey,
       objectKey,
       overrides,
       part: partMatch ? { start: Number(partMatch[1]), end: Number(partMatch[2]) } : undefined,
+      ...(uploadId ? { upload: { uploadId, partNumber: Number(query.get('partNumber')) } } : {}),
       expired: !(this.now() < expiresAt),
     };
   }

@@ -23,8 +23,8 @@ function giveBuffer(buffer: Buffer): void {
 }
 
 export interface StreamPlan {
-  /** Produces bytes [start, end) of the body, in `into` when it has room. */
-  bytes(start: number, end: number, into: Buffer): Buffer;
+  /** Produces bytes [start, end) of the body, in `into` when it has room (uploaded objects: read from disk). */
+  bytes(start: number, end: number, into: Buffer): Buffer | Promise<Buffer>;
   /** Body length in bytes. */
   length: number;
   bytesPerSecond?: number;
@@ -53,12 +53,17 @@ export function releaseAtMs(sent: number, n: number, rate: number, burst: number
   return (Math.max(0, sent + n - burst) / rate) * 1000;
 }
 
+/** Bytes a capped connection may move at once: about 20 ms of its rate, between 1 KiB and 1 MiB. */
+export function burstFor(bytesPerSecond: number): number {
+  return Math.max(1024, Math.min(CHUNK, Math.floor(bytesPerSecond / 50)));
+}
+
 /** Writes the body with backpressure, an optional per-connection bandwidth cap, and an optional cut. */
 export async function streamBody(exchange: Exchange, plan: StreamPlan): Promise<void> {
   const { res } = exchange;
   const limit = plan.cut ? Math.min(plan.cutAfter ?? 0, plan.length) : plan.length;
   const rate = plan.bytesPerSecond;
-  const chunkSize = rate ? Math.max(1024, Math.min(CHUNK, Math.floor(rate / 50))) : CHUNK;
+  const chunkSize = rate ? burstFor(rate) : CHUNK;
   const started = performance.now();
   let sent = 0;
   while (sent < limit && !exchange.isClosed()) {
@@ -69,8 +74,13 @@ export async function streamBody(exchange: Exchange, plan: StreamPlan): Promise<
       if (exchange.isClosed()) return;
     }
     const buffer = takeBuffer();
+    let chunk = plan.bytes(sent, sent + n, buffer);
+    if (chunk instanceof Promise) {
+      chunk = await chunk;
+      if (exchange.isClosed()) return giveBuffer(buffer);
+    }
     // The callback runs once the socket is done with the bytes, written or not.
-    const ok = res.write(plan.bytes(sent, sent + n, buffer), () => giveBuffer(buffer));
+    const ok = res.write(chunk, () => giveBuffer(buffer));
     sent += n;
     if (!ok) await waitDrain(exchange);
   }

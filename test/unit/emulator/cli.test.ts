@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunningEmulator } from '../../emulator/index';
 import { seed } from '../../emulator/seed';
+import { uploadParts } from './uploadHelpers';
 
 const CLI = join(__dirname, '..', '..', 'emulator', 'cli.js');
 
@@ -42,6 +44,37 @@ describe('emulator: CLI', () => {
       child.kill('SIGTERM');
     }
     assert.equal(await exited, 0);
+  });
+
+  it('keeps uploaded bytes under --upload-dir and removes them on SIGTERM', async () => {
+    const uploads = mkdtempSync(join(dir, 'uploads-'));
+    const child = spawn(process.execPath, [CLI, '--upload-dir', uploads], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const out = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (text.includes('client secret:')) resolve(text);
+        });
+        child.once('exit', () => reject(new Error(`CLI exited early: ${text}`)));
+      });
+      const base = /base url: (\S+)/.exec(out)?.[1] as string;
+      const { access_token: token } = (await (
+        await fetch(`${base}/authentication/v2/token`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from(`${seed.credentials.clientId}:${seed.credentials.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials&scope=data:read data:write data:create',
+        })
+      ).json()) as { access_token: string };
+      const uploaded = await uploadParts({ baseUrl: base } as RunningEmulator, token, { projectId: seed.ids.bim360Project, folderId: seed.ids.folders.level1, name: 'cli.bin' }, [Buffer.from('bytes')]);
+      assert.equal(uploaded.completed.status, 200);
+      assert.equal(readdirSync(uploads).length, 1);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0);
+    assert.deepEqual(readdirSync(uploads), []);
   });
 
   it('refuses unknown arguments with exit code 2', async () => {

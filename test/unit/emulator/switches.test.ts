@@ -3,7 +3,10 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { resolveSwitches, startEmulator, SWITCHES, type RunningEmulator } from '../../emulator/index';
+import { randomBytes } from 'node:crypto';
+import { folderPayload, itemPayload } from '../../../src/core/dm/writes';
 import { enc, getJson, splitKey, type Json } from './helpers';
+import { completeUpload, createStorage, dataPath, postJsonApi, signUpload, uploadParts } from './uploadHelpers';
 
 const CLI = join(__dirname, '..', '..', 'emulator', 'cli.js');
 
@@ -27,6 +30,14 @@ describe('emulator: named switches', () => {
       regionalStorage: 'region-header',
       contentsFilters: 'documented',
       hubWarnings: 'off',
+      partSizes: 's3-minimum',
+      uploadUrlsPerCall: 'refuse-over-25',
+      nameConflicts: 'case-insensitive',
+      reservedNames: 'refuse',
+      plansFileTypes: 'enforce',
+      extensionTypes: 'by-hub-kind',
+      incompleteStorage: 'refuse',
+      repeatedCompletion: 'refuse',
     });
     assert.equal(lenient.switches.rateLimits, 'off');
     assert.equal(resolveSwitches('spec', 'lenient', { scopes: 'per-endpoint' }).scopes, 'per-endpoint');
@@ -85,6 +96,32 @@ describe('emulator: named switches', () => {
     const writer = lenient.issueToken({ scopes: ['data:write'] });
     assert.equal((await getJson(`${lenient.baseUrl}/project/v1/hubs`, writer)).status, 200);
     assert.equal((await getJson(`${strict.baseUrl}/project/v1/hubs`, strict.issueToken({ scopes: ['data:write'] }))).status, 403);
+  });
+
+  it('uploads: part sizes, URLs per call, name rules, Plans file types, extension types, incomplete storage and repeated completion, strict and lenient', async () => {
+    const outcomes = async (emulator: RunningEmulator) => {
+      const { ids } = emulator.seed;
+      const token = emulator.issueToken({ scopes: ['data:read', 'data:write', 'data:create'] });
+      const item = (folderId: string, name: string, storage: string, kind: 'bim360' | 'fusion' = 'bim360') =>
+        postJsonApi(emulator, token, dataPath(ids.bim360Project, 'items'), itemPayload({ folderId, name, storage, kind }));
+      const small = await uploadParts(emulator, token, { projectId: ids.bim360Project, folderId: ids.folders.level1, name: 'small-parts.dwg' }, [randomBytes(100), randomBytes(100)]);
+      const one = await uploadParts(emulator, token, { projectId: ids.bim360Project, folderId: ids.folders.bim360Plans, name: 'plans.txt' }, [randomBytes(10)]);
+      const storage = await createStorage(emulator, token, { projectId: ids.bim360Project, folderId: ids.folders.level1, name: 'never.dwg' });
+      const { bucketKey, objectKey } = one;
+      const signed = await signUpload(emulator, token, storage.bucketKey, storage.objectKey, { parts: 30 });
+      return {
+        partSizes: small.completed.status,
+        urlsPerCall: signed.status === 200 ? signed.body.urls.length : signed.status,
+        nameConflict: (await postJsonApi(emulator, token, dataPath(ids.bim360Project, 'folders'), folderPayload({ parentId: ids.folders.bim360ProjectFiles, name: 'LEVEL 1', kind: 'bim360' }))).status,
+        reservedName: (await postJsonApi(emulator, token, dataPath(ids.bim360Project, 'folders'), folderPayload({ parentId: ids.folders.level1, name: 'a|b', kind: 'bim360' }))).status,
+        plans: (await item(ids.folders.bim360Plans, 'plans.txt', one.urn)).status,
+        extension: (await item(ids.folders.level1, 'core.dwg', one.urn, 'fusion')).status,
+        incomplete: (await item(ids.folders.level1, 'never.dwg', storage.urn)).status,
+        repeated: (await completeUpload(emulator, token, bucketKey, objectKey, { uploadKey: one.uploadKey })).status,
+      };
+    };
+    assert.deepEqual(await outcomes(strict), { partSizes: 400, urlsPerCall: 400, nameConflict: 409, reservedName: 400, plans: 400, extension: 400, incomplete: 400, repeated: 400 });
+    assert.deepEqual(await outcomes(lenient), { partSizes: 200, urlsPerCall: 25, nameConflict: 201, reservedName: 201, plans: 201, extension: 201, incomplete: 201, repeated: 200 });
   });
 
   it('npm run emulator takes --form, --lenient and --switch, and refuses unknown switches', async () => {

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import type { SentResponse } from '../../emulator';
 import { Conformance, toJsonSchema } from '../../openapi/conformance';
 import { SPEC_DEFECTS } from '../../openapi/specDefects';
+import { folderPayload, itemPayload, storagePayload, versionPayload } from '../../../src/core/dm/writes';
 import { hubWarningScenario, productScenario, recordTraffic } from './traffic';
 
 function header(response: SentResponse, name: string): string {
@@ -47,6 +48,8 @@ const COVERED = [
   'getItemVersions 200', 'getVersion 200', 'getVersionDownloadFormats 200', 'getVersionDownloads 200', 'createDownload 202', 'createDownload 400',
   'createDownload 403', 'getDownloadJob 200', 'getDownload 200', 'signed_s3_download 200', 'batch_signed_s3_download 200', 'fetch-token 200',
   'get-user-info 200',
+  'createStorage 201', 'createItem 201', 'createItem 400', 'createItem 409', 'createVersion 201', 'createFolder 201', 'createFolder 403', 'createFolder 409',
+  'signed_s3_upload 200', 'signed_s3_upload 400', 'complete_signed_s3_upload 200', 'complete_signed_s3_upload 400', 'get_object_details 200',
 ];
 
 describe('OpenAPI conformance of what the emulator serves', function () {
@@ -81,6 +84,36 @@ describe('OpenAPI conformance of what the emulator serves', function () {
       assert.ok(problems.length > 0, `${defect.id} corrects nothing the traffic meets`);
     });
   }
+});
+
+describe('OpenAPI conformance of the request bodies the core builds for uploads', () => {
+  const conformance = new Conformance(SPEC_DEFECTS);
+  const storage = 'urn:adsk.objects:os.object:wip.dm.prod/2a6d61f2-49df-4d7b-9aed-439586d61df7.dwg';
+  const folderId = 'urn:adsk.wipprod:fs.folder:co.mgS-lb-BThaTdHnhiN_mbA';
+  const problems = (path: string, contentType: string, body: unknown) => {
+    const checked = conformance.checkRequest('POST', path, contentType, body);
+    assert.ok(checked && !checked.noSchema, `no request schema for ${path}`);
+    return checked.errors.map((error) => `${error.instancePath} ${error.message}`);
+  };
+
+  for (const kind of ['bim360', 'acc', 'personal', 'fusion'] as const) {
+    it(`storage, items, versions and folders for a ${kind} hub, and the completion body`, () => {
+      const jsonApi = 'application/vnd.api+json';
+      assert.deepEqual(problems('/data/v1/projects/b.1/storage', jsonApi, storagePayload({ folderId, name: 'drawing.dwg' })), []);
+      assert.deepEqual(problems('/data/v1/projects/b.1/items', jsonApi, itemPayload({ folderId, name: 'drawing.dwg', storage, kind })), []);
+      assert.deepEqual(problems('/data/v1/projects/b.1/versions', jsonApi, versionPayload({ itemId: 'urn:adsk.wipprod:dm.lineage:AeYgDtcTSuqYoyMweWFhhQ', name: 'drawing.dwg', storage, kind })), []);
+      assert.deepEqual(problems('/data/v1/projects/b.1/folders', jsonApi, folderPayload({ parentId: folderId, name: 'Plans', kind })), []);
+      assert.deepEqual(problems('/oss/v2/buckets/wip.dm.prod/objects/x.dwg/signeds3upload', 'application/json', { uploadKey: 'k', size: 1, eTags: ['"a"'] }), []);
+    });
+  }
+
+  it('the check can fail: an item without its first version, a version without a name', () => {
+    const item = itemPayload({ folderId, name: 'drawing.dwg', storage, kind: 'bim360' });
+    assert.ok(problems('/data/v1/projects/b.1/items', 'application/vnd.api+json', { ...item, included: undefined }).some((problem) => /included/.test(problem)));
+    const version = versionPayload({ itemId: 'i', name: 'drawing.dwg', storage, kind: 'bim360' }) as { data: { attributes: Record<string, unknown> } };
+    delete version.data.attributes.name;
+    assert.ok(problems('/data/v1/projects/b.1/versions', 'application/vnd.api+json', version).some((problem) => /name/.test(problem)));
+  });
 });
 
 describe('OpenAPI conformance check itself', () => {

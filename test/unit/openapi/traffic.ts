@@ -1,7 +1,10 @@
 // The traffic of everything the product does against the emulator, for checking against the OpenAPI files:
 // the product's own core client (2- and 3-legged) browses, pages, converts, signs and fails as a user
 // would make it, and every response the emulator writes in one piece is kept.
+import { randomBytes } from 'node:crypto';
 import { createApsClient, MemoryTokenStore, type ApsClient, type ThreeLeggedAuth, type TwoLeggedAuth } from '../../../src/core';
+import { DataManagementWrites } from '../../../src/core/dm/writes';
+import { SignedUpload } from '../../../src/core/oss/signedUpload';
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type SentResponse } from '../../emulator';
 import { consent } from '../core/consentBrowser';
 
@@ -132,10 +135,56 @@ export async function productScenario(emulator: RunningEmulator): Promise<void> 
     });
     await settle(readOnly.dm.createDownload(ids.bim360Project, tip, 'ifc'));
     await readOnly.close();
+
+    await uploadScenario(emulator, app, user);
   } finally {
     await app.close();
     await user.close();
   }
+}
+
+/** Upload as the core's calls do it, and the refusals an upload meets (name taken, view-only, Plans, part sizes, a spent uploadKey). */
+async function uploadScenario(emulator: RunningEmulator, app: ApsClient, user: ApsClient): Promise<void> {
+  const { ids } = emulator.seed;
+  const writes = new DataManagementWrites(app.http);
+  const oss = new SignedUpload(app.http);
+  const upload = async (projectId: string, folderId: string, name: string, parts: Buffer[], via = writes) => {
+    const storage = await via.createStorage(projectId, { folderId, name });
+    const signed = await oss.uploadUrls(storage, { count: parts.length });
+    const eTags: string[] = [];
+    for (const [index, bytes] of parts.entries()) {
+      const put = await fetch(signed.parts[index].url, { method: 'PUT', body: bytes });
+      eTags.push(put.headers.get('etag') as string);
+    }
+    const done = await settleValue(oss.complete(storage, { uploadKey: signed.uploadKey, size: parts.reduce((sum, part) => sum + part.length, 0), eTags }));
+    return { storage, uploadKey: signed.uploadKey, done };
+  };
+  const folder = await writes.createFolder(ids.bim360Project, { parentId: ids.folders.level1, name: 'Conformance', kind: 'bim360' });
+  const first = await upload(ids.bim360Project, folder.id, 'Model.rvt', [randomBytes(5 * 1024 * 1024), randomBytes(1000)]);
+  const created = await writes.createItem(ids.bim360Project, { folderId: folder.id, name: 'Model.rvt', storage: first.storage, kind: 'bim360' });
+  const second = await upload(ids.bim360Project, folder.id, 'Model.rvt', [randomBytes(2000)]);
+  await writes.createVersion(ids.bim360Project, { itemId: created.item.id, name: 'Model.rvt', storage: second.storage, kind: 'bim360' });
+  await oss.objectDetails(second.storage);
+  await app.oss.signedDownload(second.storage);
+
+  // Refusals: the name is taken (item and folder), a view-only user, the Plans folder, parts under 5 MiB, a spent uploadKey.
+  await settle(writes.createItem(ids.bim360Project, { folderId: folder.id, name: 'Model.rvt', storage: second.storage, kind: 'bim360' }));
+  await settle(writes.createFolder(ids.bim360Project, { parentId: ids.folders.level1, name: 'Conformance', kind: 'bim360' }));
+  const archive = emulator.seed.projects.find((project) => project.id === ids.bim360ArchiveProject)!;
+  await settle(new DataManagementWrites(user.http).createFolder(archive.id, { parentId: archive.topFolderIds[0], name: 'Nope', kind: 'bim360' }));
+  const plans = await upload(ids.bim360Project, ids.folders.bim360Plans, 'notes.txt', [randomBytes(10)]);
+  await settle(writes.createItem(ids.bim360Project, { folderId: ids.folders.bim360Plans, name: 'notes.txt', storage: plans.storage, kind: 'bim360' }));
+  await upload(ids.bim360Project, folder.id, 'small-parts.bin', [randomBytes(10), randomBytes(10)]);
+  await settle(oss.complete(second.storage, { uploadKey: second.uploadKey }));
+  await settle(oss.uploadUrls(second.storage, { count: 1, uploadKey: 'spent' }));
+  const personal = new DataManagementWrites(user.http);
+  const mine = await personal.createFolder(ids.personalProject, { parentId: ids.folders.personalRoot, name: 'Conformance', kind: 'personal' });
+  const notes = await upload(ids.personalProject, mine.id, 'notes.txt', [randomBytes(100)], personal);
+  await settle(personal.createItem(ids.personalProject, { folderId: mine.id, name: 'notes.txt', storage: notes.storage, kind: 'personal' }));
+}
+
+async function settleValue<T>(promise: Promise<T>): Promise<T | undefined> {
+  return promise.catch(() => undefined);
 }
 
 /** Hubs while APS's EMEA back-end refuses the app: the listing with its warning, and the refused hub. */

@@ -1,6 +1,7 @@
 // Autodesk's own Node SDK (@aps_sdk/*) drives the strict emulator exactly as an APS app would: if the
 // emulator refused a request shape APS accepts, or answered a shape the SDK cannot read, this walk fails.
 import { strict as assert } from 'node:assert';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { startEmulator, type Form, type RunningEmulator } from '../../emulator';
 import { Scopes, sdkClients, sha1OfFirst, type SdkClients } from './sdk';
@@ -140,6 +141,83 @@ for (const form of ['seed', 'spec'] as const) {
         [[`bytes=0-${described.size}`, 206, false]],
         'one range whose end S3 clamps to the last byte, and no Authorization to storage',
       );
+    });
+
+    it('uploads as APS documents it: createStorage → uploadObject (5 MiB parts) → createItem, createVersion, createFolder; the bytes read back identical', async () => {
+      const { clientId, clientSecret } = emulator.seed.credentials;
+      const writer = await sdkClients(emulator).auth.getTwoLeggedToken(clientId, clientSecret as string, [Scopes.DataRead, Scopes.DataWrite, Scopes.DataCreate]);
+      const upload = sdkClients(emulator, writer.access_token);
+      const { ids } = emulator.seed;
+      const project = ids.bim360Project;
+
+      const folder = (await upload.dm.createFolder(project, {
+        jsonapi: { version: '1.0' },
+        data: { type: 'folders', attributes: { name: `SDK ${form}`, extension: { type: 'folders:autodesk.bim360:Folder', version: '1.0' } }, relationships: { parent: { data: { type: 'folders', id: ids.folders.level1 } } } },
+      } as never)) as unknown as Json;
+      const folderId: string = folder.data.id;
+      assert.equal(folder.data.attributes.name, `SDK ${form}`);
+
+      const uploadFile = async (name: string, bytes: Buffer) => {
+        const storage = (await upload.dm.createStorage(project, {
+          jsonapi: { version: '1.0' },
+          data: { type: 'objects', attributes: { name }, relationships: { target: { data: { type: 'folders', id: folderId } } } },
+        } as never)) as unknown as Json;
+        const location = splitStorageUrn(storage.data.id);
+        const completed = (await upload.oss.uploadObject(location.bucketKey, location.objectKey, bytes)) as unknown as Json;
+        assert.equal(completed.size, bytes.length);
+        return { urn: storage.data.id as string, ...location };
+      };
+      const first = randomBytes(12 * 1024 * 1024 + 7);
+      emulator.requests.clear();
+      const v1 = await uploadFile('SDK Model.rvt', first);
+      const puts = emulator.requests.list({ origin: 'storage', method: 'PUT' });
+      assert.deepEqual(puts.map((put) => [put.status, put.hadAuthorization]), [[200, false], [200, false], [200, false]], 'three 5 MiB-cut parts, no Authorization to storage');
+      const [signing] = emulator.requests.list({ method: 'GET', path: /signeds3upload$/ });
+      assert.deepEqual([signing.query.parts, signing.query.firstPart, signing.query.uploadKey], ['3', '1', undefined], 'the SDK opens the upload with all its URLs at once');
+      const created = (await upload.dm.createItem(project, {
+        jsonapi: { version: '1.0' },
+        data: {
+          type: 'items',
+          attributes: { displayName: 'SDK Model.rvt', extension: { type: 'items:autodesk.bim360:File', version: '1.0' } },
+          relationships: { tip: { data: { type: 'versions', id: '1' } }, parent: { data: { type: 'folders', id: folderId } } },
+        },
+        included: [{ type: 'versions', id: '1', attributes: { name: 'SDK Model.rvt', extension: { type: 'versions:autodesk.bim360:File', version: '1.0' } }, relationships: { storage: { data: { type: 'objects', id: v1.urn } } } }],
+      } as never)) as unknown as Json;
+      const itemId: string = created.data.id;
+      assert.equal(created.included[0].attributes.storageSize, first.length);
+
+      const second = randomBytes(3 * 1024 * 1024 + 11);
+      const v2 = await uploadFile('SDK Model.rvt', second);
+      const version = (await upload.dm.createVersion(project, {
+        jsonapi: { version: '1.0' },
+        data: {
+          type: 'versions',
+          attributes: { name: 'SDK Model.rvt', extension: { type: 'versions:autodesk.bim360:File', version: '1.0' } },
+          relationships: { item: { data: { type: 'items', id: itemId } }, storage: { data: { type: 'objects', id: v2.urn } } },
+        },
+      } as never)) as unknown as Json;
+      assert.equal(version.data.attributes.versionNumber, 2);
+
+      const contents = await upload.dm.getFolderContents(project, folderId);
+      assert.deepEqual(contents.data!.map((entry) => entry.id), [itemId]);
+      const tip = (await upload.dm.getItemTip(project, itemId)) as unknown as Json;
+      assert.equal(tip.data.attributes.storageSize, second.length);
+
+      for (const [location, bytes] of [[v1, first], [v2, second]] as const) {
+        const signed = await upload.oss.signedS3Download(location.bucketKey, location.objectKey);
+        assert.equal(signed.size, bytes.length);
+        assert.equal(signed.sha1, createHash('sha1').update(bytes).digest('hex'));
+        const details = await upload.oss.getObjectDetails(location.bucketKey, location.objectKey);
+        assert.equal(details.size, bytes.length);
+        assert.equal(details.sha1, signed.sha1);
+      }
+      // downloadObject reads an object under its 5 MiB part size back whole (bigger ones interleave, see above).
+      const small = randomBytes(1024 * 1024 + 3);
+      const v3 = await uploadFile('SDK Notes.txt', small);
+      const stream = (await upload.oss.downloadObject(v3.bucketKey, v3.objectKey)) as unknown as Readable;
+      assert.equal((await sha1OfFirst(stream, small.length)).sha1, createHash('sha1').update(small).digest('hex'));
+      const whole = Buffer.from(await (await fetch((await upload.oss.signedS3Download(v1.bucketKey, v1.objectKey)).url!)).arrayBuffer());
+      assert.ok(whole.equals(first));
     });
 
     it('is refused where APS is strict: a token without data:create cannot create downloads', async () => {
