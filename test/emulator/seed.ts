@@ -6,6 +6,7 @@
  * Tests reach what they need through `seed.ids` (named handles) and `seed.objects`.
  */
 import { createHash } from 'node:crypto';
+import { DOOR_SCHEDULE_CSV, FRAME_IFC, TITLE_BLOCK_DXF } from './seedTexts';
 
 export type HubKind = 'personal' | 'bim360' | 'acc';
 export type ProjectType = 'BIM360' | 'ACC';
@@ -84,6 +85,8 @@ export interface SeedStorageObject {
   contentType: string;
   /** When true, signeds3download answers status 'chunked' (an unmerged resumable upload). */
   chunked?: boolean;
+  /** Fixed bytes (text files); without it the bytes come from `seed`. */
+  content?: Buffer;
 }
 
 export interface SeedSheet {
@@ -153,6 +156,8 @@ export interface SeedIds {
     confidential: string;
     /** Project Files/Deleted Stuff: a hidden (deleted) folder. */
     deletedFolder: string;
+    /** Project Files/Schedules: text files with several versions (CSV, IFC) and a binary DXF. */
+    schedules: string;
     accRoot: string;
     accProjectFiles: string;
     accPlans: string;
@@ -181,6 +186,12 @@ export interface SeedIds {
     accNotesTxt: string;
     /** An ACC DWG still being processed: ACC exports skip it (partialSuccess); signeds3download says 'chunked'. */
     accUnprocessedDwg: string;
+    /** Schedules/Door Schedule.csv: three text versions. */
+    doorScheduleCsv: string;
+    /** Schedules/Frame.ifc: two text (STEP) versions. */
+    frameIfc: string;
+    /** Schedules/Title Block.dxf: two binary DXF versions. */
+    titleBlockDxf: string;
     /** Transfer-size items, keyed like `seed.ids.objects`. */
     sizes: Record<SizeName, string>;
     hostile: Record<HostileName, string>;
@@ -249,6 +260,8 @@ const MIME: Record<string, string> = {
   pdf: 'application/pdf',
   txt: 'text/plain',
   png: 'image/png',
+  csv: 'text/csv',
+  dxf: 'image/vnd.dxf',
   bin: 'application/octet-stream',
 };
 /** What downloadFormats offers per source type; types with nothing to convert to offer themselves. */
@@ -261,6 +274,8 @@ const DOWNLOAD_FORMATS: Record<string, string[]> = {
   pdf: ['pdf'],
   txt: ['txt'],
   png: ['png'],
+  csv: ['csv'],
+  dxf: ['dxf'],
   bin: ['bin'],
 };
 
@@ -312,6 +327,16 @@ class SeedBuilder {
       };
     });
     this.items.push({ id, projectId, folderId, displayName: name, kind: 'file', hidden: extra.hidden ?? false, versions });
+    return id;
+  }
+
+  /** A file whose versions hold these bytes (text files a diff can show), oldest first. */
+  contentFile(projectId: string, folderId: string, name: string, contents: Array<string | Buffer>, userId: string): string {
+    const id = this.file(projectId, folderId, name, contents.map((content) => Buffer.byteLength(content)), userId);
+    const item = this.items[this.items.length - 1];
+    item.versions.forEach((version, index) => {
+      this.objects[version.storage as string].content = Buffer.from(contents[index]);
+    });
     return id;
   }
 
@@ -483,6 +508,12 @@ function buildSeed(): Seed {
   b.file(accSecondProject, accBridgeFiles, 'Bridge.dwg', [222_222], demo);
   b.file(accSecondProject, accBridgePlans, 'Bridge Sheets.pdf', [123_456], demo);
 
+  // Added last so that the creation times of everything above stay as they were.
+  const schedules = b.folder(bim360Project, projectFiles, 'Schedules');
+  const doorScheduleCsv = b.contentFile(bim360Project, schedules, 'Door Schedule.csv', DOOR_SCHEDULE_CSV, demo);
+  const frameIfc = b.contentFile(bim360Project, schedules, 'Frame.ifc', FRAME_IFC, admin);
+  const titleBlockDxf = b.contentFile(bim360Project, schedules, 'Title Block.dxf', TITLE_BLOCK_DXF, admin);
+
   const projects: SeedProject[] = [
     { id: personalProject, hubId: personalHub, name: 'Demo Project', rootFolderId: personalRoot, topFolderIds: [personalRoot], members: { [demo]: 'admin' } },
     {
@@ -513,13 +544,14 @@ function buildSeed(): Seed {
     personalProject, bim360Project, forbiddenProject, bim360ArchiveProject, accProject, accSecondProject,
     folders: {
       personalRoot, bim360Root, bim360ProjectFiles: projectFiles, bim360Plans: plans,
-      level1, level2, level3, level4, bigFolder, hostileNames, transferSizes, confidential, deletedFolder,
+      level1, level2, level3, level4, bigFolder, hostileNames, transferSizes, confidential, deletedFolder, schedules,
       accRoot, accProjectFiles, accPlans,
     },
     items: {
       houseDesign, towerRvt, siteDwg, coordinationNwd, structureIfc, bracketF3d, specsPdf, notesTxt, logoPng, deletedDwg,
       plansPdf, sheetA101, sheetA102, dwgSheetS201, levelFourNote, chunkedUpload,
       accPlansPdf, accSheetA101, accModelRvt, accDrawingDwg, accNotesTxt, accUnprocessedDwg,
+      doorScheduleCsv, frameIfc, titleBlockDxf,
       sizes: sizeItems, hostile,
     },
     objects: sizeObjects,

@@ -65,10 +65,11 @@ describe('emulator: who sees what (tokens, x-user-id, roles)', () => {
     assert.ok(names(hidden.body).includes('Old Site.dwg') && names(hidden.body).includes('Deleted Stuff'));
 
     const search = `${emulator.baseUrl}/data/v1/projects/${ids.bim360Project}/folders/${enc(ids.folders.level1)}/search?filter%5BfileType%5D=txt`;
-    const bare = await getJson(search, app);
+    const searcher = emulator.issueToken({ scopes: ['data:read', 'data:search'] });
+    const bare = await getJson(search, searcher);
     assert.equal(bare.status, 403);
     assert.equal(bare.body.errors[0].code, 'USER_NOT_AUTHENTICATED');
-    const found = await getJson(search, app, { 'x-user-id': ids.users.demo });
+    const found = await getJson(search, searcher, { 'x-user-id': ids.users.demo });
     assert.deepEqual(found.body.data.map((v: Json) => v.attributes.name).sort(), ['Level 1 Note.txt', 'Level 2 Note.txt', 'Level 3 Note.txt', 'Level 4 Note.txt']);
     assert.equal(found.body.included.length, 4);
   });
