@@ -13,7 +13,7 @@ import type { RequestLogHook } from '../core/http/requestLog';
 
 export type AuthMode = 'user' | 'app';
 
-export const SCOPES = ['data:read', 'data:write', 'data:create'] as const;
+export const SCOPES = ['data:read', 'data:write', 'data:create', 'data:search'] as const;
 
 export interface ConnectionOptions {
   baseUrl?: string;

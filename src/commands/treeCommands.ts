@@ -4,7 +4,7 @@ import type { ExtensionLog } from '../log/logChannel';
 import type { HubsModel } from '../tree/hubsModel';
 import type { HubsData } from '../tree/hubsData';
 import { entityOf, isContainer, type ContainerNode, type ErrorNode, type FolderNode, type LoadMoreNode, type TreeNode } from '../tree/nodes';
-import { parseRevealInput, resolveRevealTarget, RevealNotFound } from '../tree/revealResolver';
+import { parseRevealInput, resolveRevealTarget, RevealNotFound, type RevealTarget } from '../tree/revealResolver';
 import { entityWebLink } from '../tree/treeItems';
 import type { Prompts } from '../ui/prompts';
 import { reportFailure } from './errors';
@@ -57,17 +57,10 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
       const folder = selected(node);
       if (folder?.kind === 'folder') model.setFilter(folder, undefined);
     }),
-    vscode.commands.registerCommand('apsExplorer.revealById', async (input?: string) => {
+    // Takes what a person pasted, or ids another command already knows (a search result).
+    vscode.commands.registerCommand('apsExplorer.revealById', async (input?: string | RevealTarget) => {
       const ui = ctx.prompts();
-      const text =
-        input ??
-        (await ui.inputBox({
-          title: vscode.l10n.t('Reveal in APS'),
-          prompt: vscode.l10n.t('A hub, project, folder, item or version ID, or a BIM 360 / ACC web link'),
-          ignoreFocusOut: true,
-          validateInput: (value) => (!value.trim() || parseRevealInput(value) ? undefined : vscode.l10n.t('That is not an APS ID or a BIM 360 / ACC link.')),
-        }));
-      const target = text ? parseRevealInput(text) : undefined;
+      const target = await revealTargetOf(ui, input);
       const data = ctx.data();
       if (!target || !data) return;
       try {
@@ -85,6 +78,19 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
     vscode.commands.registerCommand('apsExplorer.copyUrn', (node?: TreeNode) => copy(selected(node), urnOf)),
     vscode.commands.registerCommand('apsExplorer.copyWebLink', (node?: TreeNode) => copy(selected(node), entityWebLink)),
   ];
+}
+
+async function revealTargetOf(ui: Prompts, input: string | RevealTarget | undefined): Promise<RevealTarget | undefined> {
+  if (typeof input === 'object') return input;
+  const text =
+    input ??
+    (await ui.inputBox({
+      title: vscode.l10n.t('Reveal in APS'),
+      prompt: vscode.l10n.t('A hub, project, folder, item or version ID, or a BIM 360 / ACC web link'),
+      ignoreFocusOut: true,
+      validateInput: (value) => (!value.trim() || parseRevealInput(value) ? undefined : vscode.l10n.t('That is not an APS ID or a BIM 360 / ACC link.')),
+    }));
+  return text ? parseRevealInput(text) : undefined;
 }
 
 function notFoundMessage(error: RevealNotFound): string {

@@ -30,8 +30,8 @@ export function hasDerivatives(version: Pick<Version, 'derivativesId' | 'extract
 export interface ThumbnailCacheOptions {
   /** Default 100: the small one, for tooltips. */
   size?: ThumbnailSize;
-  /** Model Derivative's `region` header (US when absent). */
-  region?: string;
+  /** Model Derivative's `region` header (US when absent), read at each request. */
+  region?: () => string | undefined;
 }
 
 /** Thumbnails of this session: one request per version and size, answers kept until `clear()`. */
@@ -70,11 +70,12 @@ export class ThumbnailCache {
   }
 
   private async fetch(http: HttpClient, urn: string, signal?: AbortSignal): Promise<Thumbnail> {
+    const region = this.options.region?.();
     const response = await http.request({
       method: 'GET',
       url: `/modelderivative/v2/designdata/${encodeURIComponent(urn)}/thumbnail`,
       query: { width: this.size, height: this.size },
-      headers: { accept: 'image/png', ...(this.options.region ? { region: this.options.region } : {}) },
+      headers: { accept: 'image/png', ...(region ? { region } : {}) },
       acceptStatus: [404],
       binary: true,
       signal,
