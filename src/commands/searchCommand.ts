@@ -98,7 +98,7 @@ function resultPick(hit: SearchHit, page: SearchPage): SearchPick {
     ]
       .filter(Boolean)
       .join(' · '),
-    detail: page.folder.name ? vscode.l10n.t('in {0}', page.folder.name) : undefined,
+    detail: page.folder.name ? vscode.l10n.t('under {0}', page.folder.name) : undefined,
     alwaysShow: true,
     hit,
   };

@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ApsExplorerApi } from '../../../src/extension';
 import { folderUri } from '../../../src/fs/apsUri';
 import type { ScriptedPrompts } from '../../../src/ui/prompts';
 import type { RunningEmulator } from '../../emulator';
-import { DOOR_SCHEDULE_CSV } from '../../emulator/seedTexts';
+import { DOOR_SCHEDULE_CSV, FRAME_IFC } from '../../emulator/seedTexts';
+import { eventually, workspaceFolder } from '../commands/support';
 import { signInWithApp, useEmulator } from '../support/harness';
 
 describe('aps: folders, as VS Code\'s Explorer reads them (against the emulator)', function () {
@@ -59,6 +62,24 @@ describe('aps: folders, as VS Code\'s Explorer reads them (against the emulator)
     const document = await vscode.workspace.openTextDocument(below('Schedules', 'Door Schedule.csv'));
     assert.equal(document.getText(), DOOR_SCHEDULE_CSV[2]);
     await assert.rejects(Promise.resolve(vscode.workspace.fs.stat(below('Schedules', 'Missing.csv'))), (error: unknown) => error instanceof vscode.FileSystemError && error.code === 'FileNotFound');
+  });
+
+  it('copies a file out to the workspace and compares two files, as the Explorer does', async () => {
+    const copy = vscode.Uri.file(join(workspaceFolder(), 'aps-folder-copy', 'Door Schedule.csv'));
+    try {
+      await vscode.workspace.fs.copy(below('Schedules', 'Door Schedule.csv'), copy, { overwrite: true });
+      assert.equal(readFileSync(copy.fsPath, 'utf8'), DOOR_SCHEDULE_CSV[2]);
+    } finally {
+      rmSync(join(workspaceFolder(), 'aps-folder-copy'), { recursive: true, force: true });
+    }
+    await vscode.commands.executeCommand('vscode.diff', below('Schedules', 'Door Schedule.csv'), below('Schedules', 'Frame.ifc'));
+    const tab = await eventually(() => {
+      const active = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return active?.input instanceof vscode.TabInputTextDiff ? active : undefined;
+    }, 'the diff editor');
+    const input = tab.input as vscode.TabInputTextDiff;
+    assert.equal((await vscode.workspace.openTextDocument(input.modified)).getText(), FRAME_IFC[1]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('refuses every write with a sentence that points to Upload', async () => {

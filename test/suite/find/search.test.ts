@@ -38,7 +38,7 @@ describe('Search in Project / Folder (against the emulator)', function () {
     const shown = prompts.livePicks.at(-1)!;
     assert.equal(shown.title, 'Search in Tower');
     const hit = shown.items.find((item) => item.label.includes('Door Schedule.csv'))!;
-    assert.equal(hit.detail, 'in Project Files');
+    assert.equal(hit.detail, 'under Project Files');
     assert.match(String(hit.description), /^v3 · /);
     assert.equal(node?.kind, 'item');
     assert.equal(node.kind === 'item' ? node.item.id : '', emu.seed.ids.items.doorScheduleCsv);
