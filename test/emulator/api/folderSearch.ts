@@ -17,7 +17,7 @@ import type { SeedFolder, SeedItem } from '../seed';
 import type { ApiContext } from './context';
 import type { Principal } from './gateway';
 import { sendDataError, sendGatewayError } from './http';
-import { paginate, readPage, sendDocument } from './jsonapi';
+import { fieldValue, paginate, readPage, sendDocument } from './jsonapi';
 import { findFolder, findProject } from './lookups';
 import { principalOf } from './route';
 import type { Params } from './router';
@@ -110,15 +110,6 @@ function comparable(text: string): number | undefined {
     return Number.isNaN(time) ? undefined : time;
   }
   return undefined;
-}
-
-function fieldValue(resource: Json, field: string): unknown {
-  if (field === 'type' || field === 'id') return resource[field];
-  const attributes = (resource.attributes ?? {}) as Json;
-  const path = field.startsWith('attributes.') ? field.slice('attributes.'.length) : field;
-  let current: unknown = attributes;
-  for (const part of path.split('.')) current = current && typeof current === 'object' ? (current as Json)[part] : undefined;
-  return current;
 }
 
 function matches(resource: Json, clause: Clause): boolean {
