@@ -114,7 +114,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     provider,
     view,
     accounts.onDidChange(reconnectTree),
-    accounts.onDidChange(() => void thumbnails.clear()),
+    onAnotherAccount(accounts, () => void thumbnails.clear()),
     { dispose: () => void thumbnails.clear() },
     onSettingsChanged(async (affects) => {
       if (['apiBaseUrl', 'region', 'clientId', 'userId', 'callbackPort', 'callbackMode'].some(affects)) await accounts.reconnect();
@@ -180,6 +180,17 @@ let stopJobs: (() => Promise<void>) | undefined;
 /** Lets running jobs write their journals before the extension host goes away (they resume on the next start). */
 export async function deactivate(): Promise<void> {
   await stopJobs?.();
+}
+
+/** Calls `listener` when APS answers as someone else: another account, or app credentials acting for another user. */
+function onAnotherAccount(accounts: Accounts, listener: () => void): vscode.Disposable {
+  const who = () => `${accounts.account?.id ?? ''}|${accounts.account?.mode === 'app' ? readSettings().userId : ''}`;
+  let last = who();
+  return accounts.onDidChange(() => {
+    if (who() === last) return;
+    last = who();
+    listener();
+  });
 }
 
 const notSignedIn = () => Promise.reject(new Error('Not signed in'));

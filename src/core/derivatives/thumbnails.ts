@@ -1,7 +1,7 @@
 // Model Derivative thumbnails (GET modelderivative/v2/designdata/:urn/thumbnail): asked for only when a
 // version has derivatives, kept as PNG files in a folder that lives as long as the session.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Version } from '../dm/models';
 import type { HttpClient } from '../http/httpClient';
@@ -48,18 +48,22 @@ export class ThumbnailCache {
   }
 
   /** The version's thumbnail; no request unless it has derivatives. Pending answers and failures are not kept. */
-  get(http: HttpClient, version: Pick<Version, 'derivativesId' | 'extractionState'>, signal?: AbortSignal): Promise<Thumbnail> {
-    if (!hasDerivatives(version)) return Promise.resolve({ state: 'none', reason: 'no-derivatives' });
+  async get(http: HttpClient, version: Pick<Version, 'derivativesId' | 'extractionState'>, signal?: AbortSignal): Promise<Thumbnail> {
+    if (!hasDerivatives(version)) return { state: 'none', reason: 'no-derivatives' };
     const urn = version.derivativesId as string;
-    let answer = this.known.get(urn);
-    if (!answer) {
-      answer = this.fetch(http, urn, signal);
-      this.known.set(urn, answer);
-      answer.then(
-        (thumbnail) => thumbnail.state === 'pending' && this.known.delete(urn),
-        () => this.known.delete(urn),
-      );
+    const earlier = this.known.get(urn);
+    if (earlier) {
+      const known = await earlier.catch(() => undefined);
+      // A file removed meanwhile (another window's clean-up of old sessions) is fetched again.
+      if (known && (known.state !== 'ready' || (await exists(known.file)))) return known;
+      if (this.known.get(urn) !== earlier) return this.get(http, version, signal);
     }
+    const answer = this.fetch(http, urn, signal);
+    this.known.set(urn, answer);
+    answer.then(
+      (thumbnail) => thumbnail.state === 'pending' && this.known.delete(urn),
+      () => this.known.delete(urn),
+    );
     return answer;
   }
 
@@ -101,4 +105,11 @@ export async function pruneThumbnailFolders(root: string, maxAgeMs: number, now 
     const info = await stat(path).catch(() => undefined);
     if (info && now - info.mtimeMs > maxAgeMs) await rm(path, { recursive: true, force: true });
   }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -37,8 +37,18 @@ describe('core/derivatives thumbnails', () => {
     emulator().requests.clear();
     assert.deepEqual(await cache.get(client.http, tower), first);
     assert.equal(thumbnailCalls().length, 0, 'the second time comes from the cache');
+    rmSync(file);
+    const again = await cache.get(client.http, tower);
+    assert.equal(again.state === 'ready' && existsSync(again.file), true, 'a file removed meanwhile is fetched again');
+    assert.equal(thumbnailCalls().length, 1);
     await cache.clear();
     assert.ok(!existsSync(join(root, 'session-a')));
+
+    emulator().requests.clear();
+    const together = await Promise.all([cache.get(client.http, tower), cache.get(client.http, tower), cache.get(client.http, tower)]);
+    assert.ok(together.every((thumbnail) => thumbnail.state === 'ready'));
+    assert.equal(thumbnailCalls().length, 1, 'asked once for callers at the same time');
+    await cache.clear();
   });
 
   it('asks nothing for versions without derivatives, remembers a 404, and asks again while one is generated', async () => {
