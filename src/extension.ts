@@ -6,16 +6,25 @@ import { ApsAuthenticationProvider, AUTH_PROVIDER_ID } from './auth/apsAuthentic
 import { UriCallbackHandler } from './auth/uriCallback';
 import { registerAccountCommands } from './commands/accountCommands';
 import { transferCapabilities } from './commands/capabilities';
+import { compareCapabilities, registerCompareCommands } from './commands/compareCommands';
 import { registerConvertCommand } from './commands/convertCommand';
+import { registerDetailsCommand } from './commands/detailsCommand';
 import { registerDownloadCommand } from './commands/downloadCommand';
 import { registerExportPdfCommand } from './commands/exportPdfCommand';
 import { openTarget, registerJobCommands, revealTarget } from './commands/jobCommands';
+import type { FindContext } from './commands/findContext';
 import { registerOpenCommand } from './commands/openCommand';
+import { registerOpenInDocsCommand } from './commands/openInDocsCommand';
+import { registerSearchCommands } from './commands/searchCommand';
 import { registerTreeCommands } from './commands/treeCommands';
 import { migrateRegionSetting } from './config/regionMigration';
+import { registerWorkspaceFolderCommand } from './commands/workspaceFolderCommand';
 import { onSettingsChanged, readProxySettings, readSettings } from './config/settings';
+import { pruneThumbnailFolders, ThumbnailCache } from './core/derivatives/thumbnails';
 import { TransferEngine } from './core/transfer';
-import { ApsFileSystemProvider } from './fs/apsFileSystemProvider';
+import { DETAILS_VIEW_ID, DetailsView } from './details/detailsView';
+import { FACTS_SCHEME, VersionFactsProvider } from './details/versionFacts';
+import { ApsFileSystemProvider, readOnlyReason } from './fs/apsFileSystemProvider';
 import { APS_SCHEME, versionUri, type VersionRef } from './fs/apsUri';
 import { ApsError } from './core/http/apsError';
 import { JobManager } from './jobs/jobManager';
@@ -32,6 +41,7 @@ import type { HubsData } from './tree/hubsData';
 import { HubsModel } from './tree/hubsModel';
 import { HubsTreeProvider } from './tree/hubsTreeProvider';
 import type { TreeNode } from './tree/nodes';
+import { fileTooltipWithThumbnail } from './tree/thumbnailTooltips';
 import { windowPrompts, type Prompts } from './ui/prompts';
 
 /** What activate() returns: used by the extension-host tests (and open to other extensions). */
@@ -43,6 +53,8 @@ export interface ApsExplorerApi {
   readonly jobs: { host: JobsHost; readonly manager: JobManager; provider: JobsTreeProvider; view: vscode.TreeView<JobsNode> };
   /** The read-only `aps:` file system. */
   readonly files: { provider: ApsFileSystemProvider; uri(ref: VersionRef): vscode.Uri };
+  /** The Details view (what it shows, and its page). */
+  readonly details: DetailsView;
   /** Replaces where questions and notifications go (tests script them); returns the previous one. */
   setPrompts(prompts: Prompts): Prompts;
 }
@@ -79,8 +91,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
   let signalReady = () => {};
   const ready = new Promise<void>((resolve) => (signalReady = resolve));
   const files = new ApsFileSystemProvider(services, engine, path.join(context.globalStorageUri.fsPath, 'open'), ready);
-  provider.capabilities = transferCapabilities(() => services()?.exports);
+  const transfer = transferCapabilities(() => services()?.exports);
+  provider.capabilities = (node) => [...transfer(node), ...compareCapabilities(node)];
   const transfers = { jobs, model, view, prompts: currentPrompts, log, services };
+
+  const http = () => services()?.http;
+  const find: FindContext = { model, view, prompts: currentPrompts, log, services, http, hasUser: () => accounts.account?.mode === 'user' || Boolean(http()?.authorizer?.userId) };
+  const thumbnailRoot = path.join(context.globalStorageUri.fsPath, 'thumbnails');
+  void pruneThumbnailFolders(thumbnailRoot, 24 * 3600_000);
+  const thumbnails = new ThumbnailCache(path.join(thumbnailRoot, `${process.pid}-${Date.now()}`), { region: () => readSettings().region });
+  const thumbnailSource = { cache: thumbnails, http, log };
+  provider.fileTooltip = (node, token) => fileTooltipWithThumbnail(thumbnailSource, node, token);
+  const details = new DetailsView({ services, thumbnails: thumbnailSource });
 
   context.subscriptions.push(
     log,
@@ -91,6 +113,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     provider,
     view,
     accounts.onDidChange(reconnectTree),
+    onAnotherAccount(accounts, () => void thumbnails.clear()),
+    { dispose: () => void thumbnails.clear() },
     onSettingsChanged(async (affects) => {
       if (['apiBaseUrl', 'region', 'clientId', 'userId', 'callbackPort', 'callbackMode'].some(affects)) await accounts.reconnect();
       else if (affects('pageSize')) reconnectTree();
@@ -101,11 +125,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     jobsView,
     new JobsStatusBar(jobs),
     files,
-    vscode.workspace.registerFileSystemProvider(APS_SCHEME, files, { isCaseSensitive: true, isReadonly: true }),
+    vscode.workspace.registerFileSystemProvider(APS_SCHEME, files, { isCaseSensitive: true, isReadonly: new vscode.MarkdownString(readOnlyReason()) }),
+    vscode.workspace.registerTextDocumentContentProvider(FACTS_SCHEME, new VersionFactsProvider(services)),
     registerDownloadCommand(transfers),
     registerConvertCommand(transfers),
     registerExportPdfCommand(transfers),
     registerOpenCommand(transfers),
+    ...registerSearchCommands(find),
+    ...registerCompareCommands(find),
+    registerOpenInDocsCommand(find),
+    registerWorkspaceFolderCommand(find),
+    details,
+    vscode.window.registerWebviewViewProvider(DETAILS_VIEW_ID, details),
+    view.onDidChangeSelection((event) => details.select(event.selection[0])),
+    registerDetailsCommand(details, view),
     ...registerJobCommands(jobs, log, () => jobsView.selection),
     { dispose: () => void stopJobs?.() },
     jobs,
@@ -133,6 +166,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
       view: jobsView,
     },
     files: { provider: files, uri: versionUri },
+    details,
     setPrompts(next) {
       const previous = prompts;
       prompts = next;
@@ -146,6 +180,17 @@ let stopJobs: (() => Promise<void>) | undefined;
 /** Lets running jobs write their journals before the extension host goes away (they resume on the next start). */
 export async function deactivate(): Promise<void> {
   await stopJobs?.();
+}
+
+/** Calls `listener` when APS answers as someone else: another account, or app credentials acting for another user. */
+function onAnotherAccount(accounts: Accounts, listener: () => void): vscode.Disposable {
+  const who = () => `${accounts.account?.id ?? ''}|${accounts.account?.mode === 'app' ? readSettings().userId : ''}`;
+  let last = who();
+  return accounts.onDidChange(() => {
+    if (who() === last) return;
+    last = who();
+    listener();
+  });
 }
 
 const notSignedIn = () => Promise.reject(new Error('Not signed in'));

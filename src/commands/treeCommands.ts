@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DataManagementClient } from '../core/dm/dataManagement';
 import { toBase64UrlUrn } from '../core/dm/ids';
-import { parseRemoteIds } from '../core/remote/address';
+import { parseRemoteIds, type RemoteIds } from '../core/remote/address';
 import { locateIds, RemoteNotFound } from '../core/remote/locate';
 import type { ExtensionLog } from '../log/logChannel';
 import type { HubsModel } from '../tree/hubsModel';
@@ -59,17 +59,10 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
       const folder = selected(node);
       if (folder?.kind === 'folder') model.setFilter(folder, undefined);
     }),
-    vscode.commands.registerCommand('apsExplorer.revealById', async (input?: string) => {
+    // Takes what a person pasted, or ids another command already knows (a search result).
+    vscode.commands.registerCommand('apsExplorer.revealById', async (input?: string | RemoteIds) => {
       const ui = ctx.prompts();
-      const text =
-        input ??
-        (await ui.inputBox({
-          title: vscode.l10n.t('Reveal in APS'),
-          prompt: vscode.l10n.t('A hub, project, folder, item or version ID, or a BIM 360 / ACC web link'),
-          ignoreFocusOut: true,
-          validateInput: (value) => (!value.trim() || parseRemoteIds(value) ? undefined : vscode.l10n.t('That is not an APS ID or a BIM 360 / ACC link.')),
-        }));
-      const target = text ? parseRemoteIds(text) : undefined;
+      const target = await revealTargetOf(ui, input);
       const dm = ctx.dm();
       if (!target || !dm) return;
       try {
@@ -85,6 +78,19 @@ export function registerTreeCommands(ctx: TreeCommandContext): vscode.Disposable
     vscode.commands.registerCommand('apsExplorer.copyUrn', (node?: TreeNode) => copy(selected(node), urnOf)),
     vscode.commands.registerCommand('apsExplorer.copyWebLink', (node?: TreeNode) => copy(selected(node), entityWebLink)),
   ];
+}
+
+async function revealTargetOf(ui: Prompts, input: string | RemoteIds | undefined): Promise<RemoteIds | undefined> {
+  if (typeof input === 'object') return input;
+  const text =
+    input ??
+    (await ui.inputBox({
+      title: vscode.l10n.t('Reveal in APS'),
+      prompt: vscode.l10n.t('A hub, project, folder, item or version ID, or a BIM 360 / ACC web link'),
+      ignoreFocusOut: true,
+      validateInput: (value) => (!value.trim() || parseRemoteIds(value) ? undefined : vscode.l10n.t('That is not an APS ID or a BIM 360 / ACC link.')),
+    }));
+  return text ? parseRemoteIds(text) : undefined;
 }
 
 function notFoundMessage(error: RemoteNotFound): string {

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Version } from '../core/dm/models';
+import type { DataManagementClient } from '../core/dm/dataManagement';
+import { FolderPaths, type PathEntry } from '../core/dm/folderPaths';
+import type { Folder, Version } from '../core/dm/models';
 import { isApsError } from '../core/http/apsError';
 import type { TransferEngine } from '../core/transfer';
 import type { ApsServices } from '../core/client';
 import { failureReason } from '../core/failureReason';
 import { formatBytes } from '../tree/format';
 import { ByteCache } from './byteCache';
-import { parseVersionUri, type VersionRef } from './apsUri';
+import { parseFolderUri, parseVersionUri, type FolderRef, type VersionRef } from './apsUri';
 
 /** Files above this open only after "APS: Download" (the editor holds the whole file in memory). */
 export const OPEN_SIZE_CAP = 64 * 1024 * 1024;
@@ -24,6 +26,7 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
   readonly onDidChangeFile = this.changed.event;
   private readonly versions = new Map<string, Promise<Version>>();
   private readonly contents = new ByteCache(CACHE_BYTES);
+  private folderPaths?: { dm: DataManagementClient; paths: FolderPaths };
 
   constructor(
     private readonly services: () => ApsServices | undefined,
@@ -38,6 +41,11 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const folder = parseFolderUri(uri);
+    if (folder) {
+      const entry = await this.entry(uri, folder);
+      if (entry.kind === 'folder') return folderStat(entry.folder);
+    }
     const version = await this.version(uri);
     return {
       type: vscode.FileType.File,
@@ -49,12 +57,13 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
-    const key = uri.toString();
+    await this.ready;
+    const ref = { name: nameOf(uri) };
+    const version = await this.version(uri);
+    // Cached by version: a folder path names a file's latest version, which can change.
+    const key = version.id;
     const cached = this.contents.get(key);
     if (cached) return cached;
-    await this.ready;
-    const ref = this.ref(uri);
-    const version = await this.version(uri);
     if (!version.storage) throw vscode.FileSystemError.Unavailable(vscode.l10n.t('"{0}" has no file of its own (it is a sheet). Use "APS: Export as PDF".', ref.name));
     const size = version.storageSize ?? 0;
     if (size > OPEN_SIZE_CAP) {
@@ -67,8 +76,18 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
     return bytes;
   }
 
-  readDirectory(): never {
-    throw vscode.FileSystemError.FileNotADirectory();
+  /** An APS folder's entries (all pages, read afresh each time: VS Code calls this to expand and refresh). */
+  async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    const ref = parseFolderUri(uri);
+    if (!ref) throw vscode.FileSystemError.FileNotADirectory(uri);
+    const entry = await this.entry(uri, ref);
+    if (entry.kind !== 'folder') throw vscode.FileSystemError.FileNotADirectory(uri);
+    try {
+      const entries = await this.paths().list(ref.projectId, entry.folder.id);
+      return [...entries].map(([name, child]) => [name, child.type === 'folders' ? vscode.FileType.Directory : vscode.FileType.File]);
+    } catch (error) {
+      throw asFileSystemError(error, uri);
+    }
   }
 
   createDirectory(): never {
@@ -87,9 +106,17 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
     throw readOnly();
   }
 
-  /** The version behind an `aps:` URI (cached; versions never change). */
+  /** The version behind an `aps:` URI (cached; versions never change), or the latest of the file a folder path names. */
   async version(uri: vscode.Uri): Promise<Version> {
     await this.ready;
+    const folder = parseFolderUri(uri);
+    if (folder) {
+      const entry = await this.entry(uri, folder);
+      if (entry.kind === 'folder') throw vscode.FileSystemError.FileIsADirectory(uri);
+      return entry.item.tip ?? this.requireServices().dm.getTip(folder.projectId, entry.item.id).catch((error: unknown) => {
+        throw asFileSystemError(error, uri);
+      });
+    }
     const ref = this.ref(uri);
     const key = `${ref.projectId}|${ref.versionId}`;
     let pending = this.versions.get(key);
@@ -108,7 +135,27 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
     this.contents.clear();
   }
 
-  private async fetch(version: Version, ref: VersionRef): Promise<Uint8Array> {
+  /** What a folder URI points at; FileNotFound when nothing has that name. */
+  private async entry(uri: vscode.Uri, ref: FolderRef): Promise<PathEntry> {
+    await this.ready;
+    let entry: PathEntry | undefined;
+    try {
+      entry = await this.paths().resolve(ref.projectId, ref.folderId, ref.path);
+    } catch (error) {
+      throw asFileSystemError(error, uri);
+    }
+    if (!entry) throw vscode.FileSystemError.FileNotFound(uri);
+    return entry;
+  }
+
+  /** Folder listings of the signed-in account (a new account starts afresh). */
+  private paths(): FolderPaths {
+    const dm = this.requireServices().dm;
+    if (this.folderPaths?.dm !== dm) this.folderPaths = { dm, paths: new FolderPaths(dm) };
+    return this.folderPaths.paths;
+  }
+
+  private async fetch(version: Version, ref: Pick<VersionRef, 'name'>): Promise<Uint8Array> {
     const services = this.requireServices();
     const target = path.join(this.scratchFolder, `${randomUUID()}.download`);
     try {
@@ -135,7 +182,26 @@ export class ApsFileSystemProvider implements vscode.FileSystemProvider, vscode.
 }
 
 function readOnly(): vscode.FileSystemError {
-  return vscode.FileSystemError.NoPermissions(vscode.l10n.t('APS files are read-only here. Download them to edit a copy.'));
+  return vscode.FileSystemError.NoPermissions(readOnlyReason());
+}
+
+/** Why nothing can be written through `aps:` (also shown by VS Code on a read-only APS file). */
+export function readOnlyReason(): string {
+  return vscode.l10n.t('APS files and folders are read-only here. To add or change files in APS, use "Upload" on a folder or file of the Hubs view; to edit a copy, download it.');
+}
+
+function folderStat(folder: Folder): vscode.FileStat {
+  return {
+    type: vscode.FileType.Directory,
+    ctime: Date.parse(folder.createTime ?? '') || 0,
+    mtime: Date.parse(folder.lastModifiedTimeRollup ?? folder.lastModifiedTime ?? folder.createTime ?? '') || 0,
+    size: 0,
+    permissions: vscode.FilePermission.Readonly,
+  };
+}
+
+function nameOf(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
 }
 
 function asFileSystemError(error: unknown, uri: vscode.Uri): Error {

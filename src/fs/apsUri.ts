@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { pathName } from '../core/dm/folderPaths';
 import { sanitizeFileName } from '../core/download/localNames';
 
 export const APS_SCHEME = 'aps';
@@ -17,9 +18,35 @@ export function versionUri(ref: VersionRef): vscode.Uri {
 
 export function parseVersionUri(uri: vscode.Uri): VersionRef | undefined {
   const [projectId, versionId, name] = uri.path.split('/').filter(Boolean);
-  if (uri.scheme !== APS_SCHEME || !projectId || !versionId || !name) return undefined;
+  if (uri.scheme !== APS_SCHEME || uri.authority || !projectId || !versionId || !name) return undefined;
   try {
     return { projectId: decodeURIComponent(projectId), versionId: decodeURIComponent(versionId), name };
+  } catch {
+    return undefined;
+  }
+}
+
+const FOLDER_AUTHORITY = 'folder';
+
+export interface FolderRef {
+  projectId: string;
+  folderId: string;
+  /** Names below the folder (none: the folder itself). */
+  path: string[];
+}
+
+/** `aps://folder/<project id>/<folder id>/<name>/…`: an APS folder, and what lies below it by name. */
+export function folderUri(ref: FolderRef): vscode.Uri {
+  const below = ref.path.map((name) => `/${pathName(name)}`).join('');
+  return vscode.Uri.from({ scheme: APS_SCHEME, authority: FOLDER_AUTHORITY, path: `/${encodeURIComponent(ref.projectId)}/${encodeURIComponent(ref.folderId)}${below}` });
+}
+
+export function parseFolderUri(uri: vscode.Uri): FolderRef | undefined {
+  if (uri.scheme !== APS_SCHEME || uri.authority !== FOLDER_AUTHORITY) return undefined;
+  const [projectId, folderId, ...path] = uri.path.split('/').filter(Boolean);
+  if (!projectId || !folderId) return undefined;
+  try {
+    return { projectId: decodeURIComponent(projectId), folderId: decodeURIComponent(folderId), path };
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { HubsModel } from './hubsModel';
-import { isContainer, type TreeNode } from './nodes';
+import { isContainer, isFileNode, type ItemNode, type TreeNode, type VersionNode } from './nodes';
 import { toTreeItem, type CapabilityProbe } from './treeItems';
 
 /** Renders the HubsModel; all state lives in the model. */
@@ -9,6 +9,8 @@ export class HubsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   readonly onDidChangeTreeData = this.changed.event;
   private readonly unsubscribe: () => void;
   capabilities: CapabilityProbe = () => [];
+  /** A file's or version's tooltip, built when it is hovered (it may fetch a thumbnail). */
+  fileTooltip?: (node: ItemNode | VersionNode, token: vscode.CancellationToken) => Promise<vscode.MarkdownString>;
 
   constructor(
     private readonly model: HubsModel,
@@ -25,6 +27,11 @@ export class HubsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     if (!this.isSignedIn()) return [];
     if (node && !isContainer(node)) return [];
     return this.model.children(node);
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: TreeNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+    if (item.tooltip === undefined && isFileNode(node) && this.fileTooltip) item.tooltip = await this.fileTooltip(node, token);
+    return item;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { HubKind } from '../core/dm/models';
+import { docsWebLink } from '../core/dm/webLinks';
 import type { ApsError } from '../core/http/apsError';
 import { formatBytes, formatDate, md } from './format';
 import { entityOf, type FolderNode, type HubNode, type ItemNode, type ProjectNode, type TreeNode, type VersionNode } from './nodes';
@@ -52,7 +53,7 @@ function render(node: TreeNode, filter: string | undefined): vscode.TreeItem {
       item.iconPath = vscode.ThemeIcon.File;
       const tip = node.item.tip;
       item.description = [formatBytes(tip?.storageSize), tip?.versionNumber ? vscode.l10n.t('v{0}', tip.versionNumber) : ''].filter(Boolean).join(' · ');
-      item.tooltip = itemTooltip(node);
+      // The tooltip is filled on hover (fileTooltip), with the thumbnail when there is one.
       return item;
     }
     case 'version': {
@@ -62,7 +63,6 @@ function render(node: TreeNode, filter: string | undefined): vscode.TreeItem {
       item.description = [node.isTip ? vscode.l10n.t('latest') : '', formatBytes(version.storageSize), formatDate(version.lastModifiedTime ?? version.createTime), version.lastModifiedUserName ?? version.createUserName]
         .filter(Boolean)
         .join(' · ');
-      item.tooltip = versionTooltip(node);
       return item;
     }
     case 'loadMore': {
@@ -118,9 +118,17 @@ function withTooltip(item: vscode.TreeItem, iconPath: vscode.ThemeIcon, descript
   return item;
 }
 
-function table(title: string, rows: Array<[string, string | number | undefined]>): vscode.MarkdownString {
+function table(title: string, rows: Array<[string, string | number | undefined]>, picture = ''): vscode.MarkdownString {
   const body = rows.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => `| ${name} | ${String(value)} |`);
-  return new vscode.MarkdownString(`**${md(title)}**\n\n| | |\n|---|---|\n${body.join('\n')}`);
+  return new vscode.MarkdownString(`**${md(title)}**\n\n${picture ? `${picture}\n\n` : ''}| | |\n|---|---|\n${body.join('\n')}`);
+}
+
+/**
+ * A file's tooltip: its facts, and above them `picture` (Markdown: the thumbnail, or a line saying it is
+ * still being generated).
+ */
+export function fileTooltip(node: ItemNode | VersionNode, picture?: string): vscode.MarkdownString {
+  return node.kind === 'item' ? itemTooltip(node, picture) : versionTooltip(node, picture);
 }
 
 const code = (text: string | undefined) => (text ? `\`${text.replace(/`/g, "'")}\`` : undefined);
@@ -152,7 +160,7 @@ function folderTooltip({ folder }: FolderNode): vscode.MarkdownString {
   ]);
 }
 
-function itemTooltip({ item }: ItemNode): vscode.MarkdownString {
+function itemTooltip({ item }: ItemNode, picture?: string): vscode.MarkdownString {
   const tip = item.tip;
   return table(item.name, [
     [vscode.l10n.t('Item ID'), code(item.id)],
@@ -163,10 +171,10 @@ function itemTooltip({ item }: ItemNode): vscode.MarkdownString {
     [vscode.l10n.t('By'), md(item.lastModifiedUserName)],
     [vscode.l10n.t('Created'), md(formatDate(item.createTime))],
     [vscode.l10n.t('Created by'), md(item.createUserName)],
-  ]);
+  ], picture);
 }
 
-function versionTooltip({ version, item, isTip }: VersionNode): vscode.MarkdownString {
+function versionTooltip({ version, item, isTip }: VersionNode, picture?: string): vscode.MarkdownString {
   const number = version.versionNumber ?? '?';
   return table(isTip ? vscode.l10n.t('{0} v{1} (latest)', item.name, number) : vscode.l10n.t('{0} v{1}', item.name, number), [
     [vscode.l10n.t('Version ID'), code(version.id)],
@@ -179,9 +187,21 @@ function versionTooltip({ version, item, isTip }: VersionNode): vscode.MarkdownS
     [vscode.l10n.t('Modified'), md(formatDate(version.lastModifiedTime))],
     [vscode.l10n.t('Modified by'), md(version.lastModifiedUserName)],
     [vscode.l10n.t('Storage'), code(version.storageUrn)],
-  ]);
+  ], picture);
 }
 
+/** The node's page in Autodesk Docs: APS's `links.webView`, else one built from its ids (BIM 360 / ACC). */
 export function entityWebLink(node: TreeNode): string | undefined {
-  return entityOf(node)?.webViewUrl;
+  switch (node.kind) {
+    case 'project':
+      return docsWebLink({ webViewUrl: node.project.webViewUrl, project: node.project, region: node.hub.region });
+    case 'folder':
+      return docsWebLink({ webViewUrl: node.folder.webViewUrl, project: node.project, folderId: node.folder.id });
+    case 'item':
+      return docsWebLink({ webViewUrl: node.item.webViewUrl, project: node.project, folderId: node.item.parentId ?? node.parent.folder.id, itemId: node.item.id });
+    case 'version':
+      return docsWebLink({ webViewUrl: entityOf(node)?.webViewUrl, project: node.project, folderId: node.item.parentId ?? node.parent.parent.folder.id, versionId: node.version.id });
+    default:
+      return entityOf(node)?.webViewUrl;
+  }
 }

@@ -15,7 +15,26 @@ export interface Prompts {
   openExternal(url: string): Promise<boolean>;
   /** A folder the user picks in the system dialog. */
   chooseFolder(openLabel: string): Promise<vscode.Uri | undefined>;
+  /** A quick pick whose items arrive while it is open, computed from what the user types (search). */
+  liveQuickPick<T extends vscode.QuickPickItem>(options: LiveQuickPickOptions<T>): Promise<T | undefined>;
 }
+
+export interface LiveQuickPickOptions<T extends vscode.QuickPickItem> {
+  title: string;
+  placeholder: string;
+  /** The text it opens with (run at once). */
+  value?: string;
+  /**
+   * Computes the items for `text`, showing them through `show` as they arrive (busy while more may come).
+   * Runs when the pick opens and after each pause in typing; a newer text aborts the older run.
+   */
+  run(text: string, show: (items: readonly T[], busy: boolean) => void, signal: AbortSignal): Promise<void>;
+  /** Items that only inform (a notice, an error) cannot be chosen. */
+  canPick?(item: T): boolean;
+}
+
+/** How long typing must pause before a live quick pick runs again. */
+const TYPING_PAUSE_MS = 350;
 
 export type NotificationLevel = 'info' | 'warning' | 'error';
 
@@ -32,7 +51,58 @@ export const windowPrompts: Prompts = {
   // takes the URL as a string and then opens it exactly as given.
   openExternal: async (url) => vscode.env.openExternal(url as unknown as vscode.Uri),
   chooseFolder: async (openLabel) => (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel }))?.[0],
+  liveQuickPick: (options) => showLiveQuickPick(options),
 };
+
+function showLiveQuickPick<T extends vscode.QuickPickItem>(options: LiveQuickPickOptions<T>): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<T>();
+    pick.title = options.title;
+    pick.placeholder = options.placeholder;
+    pick.value = options.value ?? '';
+    pick.matchOnDescription = false;
+    pick.matchOnDetail = false;
+    pick.keepScrollPosition = true;
+    let running: AbortController | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const run = (text: string) => {
+      running?.abort();
+      const controller = new AbortController();
+      running = controller;
+      pick.busy = true;
+      const show = (items: readonly T[], busy: boolean) => {
+        if (controller.signal.aborted) return;
+        const active = pick.activeItems[0];
+        pick.items = items;
+        if (active && items.includes(active)) pick.activeItems = [active];
+        pick.busy = busy;
+      };
+      void options
+        .run(text, show, controller.signal)
+        .catch(() => undefined)
+        .finally(() => {
+          if (!controller.signal.aborted) pick.busy = false;
+        });
+    };
+    const finish = (item: T | undefined) => {
+      clearTimeout(timer);
+      running?.abort();
+      resolve(item);
+      pick.dispose();
+    };
+    pick.onDidChangeValue((text) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => run(text), TYPING_PAUSE_MS);
+    });
+    pick.onDidAccept(() => {
+      const [item] = pick.selectedItems;
+      if (item && (options.canPick?.(item) ?? true)) finish(item);
+    });
+    pick.onDidHide(() => finish(undefined));
+    pick.show();
+    run(pick.value);
+  });
+}
 
 export type ScriptedAnswer = string | undefined | ((question: string) => string | undefined);
 
@@ -49,6 +119,8 @@ export interface Notification {
 export class ScriptedPrompts implements Prompts {
   readonly asked: string[] = [];
   readonly notifications: Notification[] = [];
+  /** What each live quick pick showed when it was answered. */
+  readonly livePicks: Array<{ title: string; value: string; items: readonly vscode.QuickPickItem[] }> = [];
   onNotify: (notification: Notification) => string | undefined = () => undefined;
   onOpenExternal: (url: string) => Promise<boolean> = async () => false;
 
@@ -93,6 +165,20 @@ export class ScriptedPrompts implements Prompts {
     if (answer === undefined) return undefined;
     const item = items.find((candidate) => candidate.label === answer || candidate.label.includes(answer));
     if (!item) throw new Error(`Scripted pick '${answer}' is not among: ${items.map((i) => i.label).join(', ')}`);
+    return item;
+  }
+
+  /** Runs the pick's text to the end, then picks the item whose label matches the next answer. */
+  async liveQuickPick<T extends vscode.QuickPickItem>(options: LiveQuickPickOptions<T>): Promise<T | undefined> {
+    let items: readonly T[] = [];
+    const value = options.value ?? '';
+    await options.run(value, (shown) => (items = shown), new AbortController().signal);
+    this.livePicks.push({ title: options.title, value, items });
+    const answer = this.next(options.title);
+    if (answer === undefined) return undefined;
+    const item = items.find((candidate) => candidate.label === answer || candidate.label.includes(answer));
+    if (!item) throw new Error(`Scripted pick '${answer}' is not among: ${items.map((i) => i.label).join(', ')}`);
+    if (options.canPick && !options.canPick(item)) throw new Error(`'${item.label}' cannot be picked`);
     return item;
   }
 

@@ -173,6 +173,24 @@ export const choices = {
     reservedNameCharacters: ['<', '>', ':', '"', '/', '\\', '|', '?', '*', "'", '\n', '\r', '\t', '\0', '\f', '¢', '™', '$', '®'],
     maxNameLength: 255,
   },
+
+  /**
+   * [13] Folder search filters (api/folderSearch.ts): case-sensitive as the filtering guide says; `-lt`,
+   * `-le`, `-gt`, `-ge` compare dates and numbers; an unknown operator or an empty value → 400.
+   * Search honours `page[limit]` (1–200, default 200) like the other paged endpoints, although the
+   * OpenAPI file lists only `page[number]` for it.
+   */
+  searchFilterOperators: ['eq', 'contains', 'starts', 'ends', 'lt', 'le', 'gt', 'ge'] as const,
+
+  /**
+   * Fetch Thumbnail: the reference page lists 200/400/401/403/404/500 without bodies. The 404 body is
+   * Model Derivative's `diagnostic` shape; the 202 for a thumbnail still being generated is what clients
+   * report seeing (Autodesk-Forge/forge-api-dotnet-client#103).
+   */
+  thumbnails: {
+    notFoundBody: { diagnostic: 'The requested thumbnail does not exist.' },
+    pendingBody: { Result: 'The thumbnail generating for this graph node is pending' },
+  },
 } as const;
 
 /** What a route asks of the token's scopes (see `scopeRules`). */

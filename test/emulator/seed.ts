@@ -6,6 +6,7 @@
  * Tests reach what they need through `seed.ids` (named handles) and `seed.objects`.
  */
 import { createHash } from 'node:crypto';
+import { DOOR_SCHEDULE_CSV, FRAME_IFC, TITLE_BLOCK_DXF } from './seedTexts';
 
 export type HubKind = 'personal' | 'bim360' | 'acc';
 /** Where a hub's data lives (APS lists US, EMEA, AUS, CAN, DEU, IND, JPN, GBR; the seed uses three). */
@@ -87,6 +88,8 @@ export interface SeedStorageObject {
   contentType: string;
   /** When true, signeds3download answers status 'chunked' (an unmerged resumable upload). */
   chunked?: boolean;
+  /** Fixed bytes (text files); without it the bytes come from `seed`. */
+  content?: Buffer;
 }
 
 export interface SeedSheet {
@@ -162,6 +165,8 @@ export interface SeedIds {
     confidential: string;
     /** Project Files/Deleted Stuff: a hidden (deleted) folder. */
     deletedFolder: string;
+    /** Project Files/Schedules: text files with several versions (CSV, IFC) and a binary DXF. */
+    schedules: string;
     accRoot: string;
     accProjectFiles: string;
     accPlans: string;
@@ -195,6 +200,12 @@ export interface SeedIds {
     /** In the EMEA project (bucket wip.dm.emea.2) and the AUS project (wip.dm.aus.2). */
     emeaModelRvt: string;
     ausDrawingDwg: string;
+    /** Schedules/Door Schedule.csv: three text versions. */
+    doorScheduleCsv: string;
+    /** Schedules/Frame.ifc: two text (STEP) versions. */
+    frameIfc: string;
+    /** Schedules/Title Block.dxf: two binary DXF versions. */
+    titleBlockDxf: string;
     /** Transfer-size items, keyed like `seed.ids.objects`. */
     sizes: Record<SizeName, string>;
     hostile: Record<HostileName, string>;
@@ -284,6 +295,8 @@ const MIME: Record<string, string> = {
   pdf: 'application/pdf',
   txt: 'text/plain',
   png: 'image/png',
+  csv: 'text/csv',
+  dxf: 'image/vnd.dxf',
   bin: 'application/octet-stream',
 };
 /** What downloadFormats offers per source type; types with nothing to convert to offer themselves. */
@@ -296,6 +309,8 @@ const DOWNLOAD_FORMATS: Record<string, string[]> = {
   pdf: ['pdf'],
   txt: ['txt'],
   png: ['png'],
+  csv: ['csv'],
+  dxf: ['dxf'],
   bin: ['bin'],
 };
 
@@ -366,6 +381,16 @@ class SeedBuilder {
       };
     });
     this.items.push({ id, projectId, folderId, displayName: name, kind: 'file', hidden: extra.hidden ?? false, versions });
+    return id;
+  }
+
+  /** A file whose versions hold these bytes (text files a diff can show), oldest first. */
+  contentFile(projectId: string, folderId: string, name: string, contents: Array<string | Buffer>, userId: string): string {
+    const id = this.file(projectId, folderId, name, contents.map((content) => Buffer.byteLength(content)), userId);
+    const item = this.items[this.items.length - 1];
+    item.versions.forEach((version, index) => {
+      this.objects[version.storage as string].content = Buffer.from(contents[index]);
+    });
     return id;
   }
 
@@ -564,6 +589,12 @@ function buildSeed(): Seed {
   b.objects[appObjects.readme] = { bucketKey: appBucket, objectKey: 'readme.txt', size: 1_234, seed: seedNumber('bytes:app:readme'), contentType: 'text/plain' };
   b.objects[appObjects.model] = { bucketKey: appBucket, objectKey: 'models/bracket.f3d', size: 300_007, seed: seedNumber('bytes:app:model'), contentType: 'application/octet-stream' };
 
+  // Added last so that the creation times of everything above stay as they were.
+  const schedules = b.folder(bim360Project, projectFiles, 'Schedules');
+  const doorScheduleCsv = b.contentFile(bim360Project, schedules, 'Door Schedule.csv', DOOR_SCHEDULE_CSV, demo);
+  const frameIfc = b.contentFile(bim360Project, schedules, 'Frame.ifc', FRAME_IFC, admin);
+  const titleBlockDxf = b.contentFile(bim360Project, schedules, 'Title Block.dxf', TITLE_BLOCK_DXF, admin);
+
   const projects: SeedProject[] = [
     { id: personalProject, hubId: personalHub, name: 'Demo Project', rootFolderId: personalRoot, topFolderIds: [personalRoot], members: { [demo]: 'admin' } },
     {
@@ -603,14 +634,14 @@ function buildSeed(): Seed {
     emeaHub, ausHub, emeaProject, ausProject,
     folders: {
       personalRoot, bim360Root, bim360ProjectFiles: projectFiles, bim360Plans: plans,
-      level1, level2, level3, level4, bigFolder, hostileNames, transferSizes, confidential, deletedFolder,
+      level1, level2, level3, level4, bigFolder, hostileNames, transferSizes, confidential, deletedFolder, schedules,
       accRoot, accProjectFiles, accPlans, emeaProjectFiles, ausProjectFiles,
     },
     items: {
       houseDesign, towerRvt, siteDwg, coordinationNwd, structureIfc, bracketF3d, specsPdf, notesTxt, logoPng, deletedDwg,
       plansPdf, sheetA101, sheetA102, dwgSheetS201, levelFourNote, chunkedUpload,
       accPlansPdf, accSheetA101, accModelRvt, accDrawingDwg, accNotesTxt, accUnprocessedDwg,
-      emeaModelRvt, ausDrawingDwg,
+      emeaModelRvt, ausDrawingDwg, doorScheduleCsv, frameIfc, titleBlockDxf,
       sizes: sizeItems, hostile,
     },
     objects: sizeObjects,

@@ -32,6 +32,8 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Statuses returned instead of thrown, besides 2xx (e.g. 303, 304). */
   acceptStatus?: readonly number[];
+  /** Keep the response body as bytes (`HttpResponse.bytes`), for images and other binary answers. */
+  binary?: boolean;
   retry?: Partial<RetryOptions>;
   signal?: AbortSignal;
 }
@@ -40,6 +42,8 @@ export interface HttpResponse {
   status: number;
   headers: ResponseHeaders;
   text: string;
+  /** The body's bytes, for `binary` requests. */
+  bytes?: Buffer;
   /** Redacted request URL. */
   url: string;
   /** Parsed body; undefined when empty or not JSON. */
@@ -98,7 +102,7 @@ export class HttpClient {
       throwIfAborted(request.signal);
       const token = auth ? await auth.getAccessToken(request.signal) : undefined;
       const headers = this.buildHeaders(request, token, auth?.userId, contentType);
-      const outcome = await this.attempt(target, request.method, headers, body, request.signal, limit);
+      const outcome = await this.attempt(target, request.method, headers, body, request.signal, limit, request.binary === true);
       const entry: RequestLogEntry = { method: request.method, url: logUrl, durationMs: outcome.durationMs, attempt };
 
       if ('error' in outcome) {
@@ -118,12 +122,12 @@ export class HttpClient {
         throw error;
       }
 
-      const { status, headers: responseHeaders, text } = outcome;
+      const { status, headers: responseHeaders, text, bytes } = outcome;
       entry.status = status;
       entry.requestId = requestIdFrom(responseHeaders);
       if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) {
         this.log(entry);
-        return makeResponse(status, responseHeaders, text, logUrl);
+        return makeResponse(status, responseHeaders, text, logUrl, bytes);
       }
 
       if (status === 401 && auth && token !== undefined && !refreshed) {
@@ -199,7 +203,8 @@ export class HttpClient {
     body: string | Buffer | undefined,
     signal: AbortSignal | undefined,
     limit: string | undefined,
-  ): Promise<{ status: number; headers: ResponseHeaders; text: string; durationMs: number } | { error: unknown; durationMs: number }> {
+    binary: boolean,
+  ): Promise<{ status: number; headers: ResponseHeaders; text: string; bytes?: Buffer; durationMs: number } | { error: unknown; durationMs: number }> {
     const release = await this.budget.acquire(url.host, signal, limit);
     const started = performance.now();
     try {
@@ -211,8 +216,10 @@ export class HttpClient {
         body,
         signal,
       });
-      const text = await response.body.text();
-      return { status: response.statusCode, headers: response.headers as ResponseHeaders, text, durationMs: Math.round(performance.now() - started) };
+      const bytes = binary ? Buffer.from(await response.body.arrayBuffer()) : undefined;
+      // A binary body is decoded only to read an error from it.
+      const text = bytes ? (response.statusCode >= 300 ? bytes.toString('utf8') : '') : await response.body.text();
+      return { status: response.statusCode, headers: response.headers as ResponseHeaders, text, bytes, durationMs: Math.round(performance.now() - started) };
     } catch (error) {
       return { error, durationMs: Math.round(performance.now() - started) };
     } finally {
@@ -240,12 +247,13 @@ function encodeBody(request: HttpRequest): { body?: string | Buffer; contentType
   return { body: request.body, contentType: request.contentType };
 }
 
-function makeResponse(status: number, headers: ResponseHeaders, text: string, url: string): HttpResponse {
+function makeResponse(status: number, headers: ResponseHeaders, text: string, url: string, bytes?: Buffer): HttpResponse {
   let parsed: { value: unknown } | undefined;
   return {
     status,
     headers,
     text,
+    ...(bytes ? { bytes } : {}),
     url,
     json() {
       if (!parsed) parsed = { value: parseJson(text) };

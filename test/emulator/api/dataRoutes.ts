@@ -3,6 +3,7 @@ import type { Actor } from '../model/dataModel';
 import { folderResource, itemResource, versionResource } from '../model/resources';
 import type { SeedFolder, SeedItem, SeedProject } from '../seed';
 import type { ApiContext } from './context';
+import { handleFolderSearch } from './folderSearch';
 import { sendDataError, sendEmpty } from './http';
 import { applyFilters, paginate, readFilters, readPage, sendDocument } from './jsonapi';
 import { findFolder, findItem, findProject, findVersion } from './lookups';
@@ -45,16 +46,6 @@ function isFolder(entry: SeedFolder | SeedItem): entry is SeedFolder {
 
 function resourceOf(ctx: ApiContext, entry: SeedFolder | SeedItem): Json {
   return isFolder(entry) ? folderResource(ctx, entry) : itemResource(ctx, entry);
-}
-
-function subtreeItems(ctx: ApiContext, actor: Actor, folder: SeedFolder): SeedItem[] {
-  const result: SeedItem[] = [];
-  const visit = (current: SeedFolder) => {
-    result.push(...ctx.model.childItems(current.id).filter((item) => !item.hidden));
-    for (const child of ctx.model.childFolders(current.id)) if (!child.hidden && ctx.model.canReadFolder(child, actor)) visit(child);
-  };
-  visit(folder);
-  return result;
 }
 
 export const dataRoutes: ApiRoute[] = [
@@ -117,23 +108,7 @@ export const dataRoutes: ApiRoute[] = [
   },
   {
     method: 'GET', pattern: '/data/v1/projects/:projectId/folders/:folderId/search', name: 'data.folderSearch', scope: 'search',
-    handle(exchange, params, ctx, principal) {
-      const { actor } = principalOf(principal);
-      if (ctx.options.switches.userContext === 'required' && !actor.userId) {
-        return sendDataError(exchange, 403, 'The user could not be authenticated.', 'USER_NOT_AUTHENTICATED');
-      }
-      const project = dataProject(exchange, ctx, actor, params.projectId);
-      const folder = project && findFolder(exchange, ctx, actor, project, params.folderId);
-      if (!folder) return;
-      const page = readPage(exchange, { maxNumber: 49 });
-      if (!page) return;
-      const entries = subtreeItems(ctx, actor, folder).map((item) => ({ item, resource: versionResource(ctx, ctx.model.tip(item)) }));
-      const kept = new Set(applyFilters(entries.map((entry) => entry.resource), readFilters(exchange)));
-      const { slice, links } = paginate(exchange, ctx, entries.filter((entry) => kept.has(entry.resource)), page);
-      const data = slice.map((entry) => entry.resource);
-      const included = slice.map((entry) => itemResource(ctx, entry.item));
-      sendDocument(exchange, ctx, data, { links, ...(included.length > 0 ? { included } : {}) });
-    },
+    handle: handleFolderSearch,
   },
   {
     method: 'GET', pattern: '/data/v1/projects/:projectId/items/:itemId', name: 'data.item', scope: 'read',

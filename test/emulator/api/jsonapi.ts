@@ -87,7 +87,8 @@ export function readFilters(exchange: Exchange, ignore: string[] = []): FilterCl
   return [...clauses.values()];
 }
 
-function fieldValue(resource: Json, field: string): unknown {
+/** A resource's `type`, `id`, `extension.type` or attribute (`attributes.` optional, dotted paths). */
+export function fieldValue(resource: Json, field: string): unknown {
   const attributes = (resource.attributes ?? {}) as Json;
   if (field === 'type' || field === 'id') return resource[field];
   if (field === 'extension.type') return (attributes.extension as Json | undefined)?.type;

@@ -7,6 +7,7 @@ import type { ApiContext } from './context';
 import { handleControl, type ControlDeps } from './controlRoutes';
 import { dataRoutes } from './dataRoutes';
 import { dataWriteRoutes } from './dataWriteRoutes';
+import { derivativeRoutes } from './derivativeRoutes';
 import { downloadRoutes } from './downloadRoutes';
 import { exportRoutes } from './exportRoutes';
 import { authenticate, type Principal } from './gateway';
@@ -49,7 +50,7 @@ function sendStatusFault(exchange: Exchange, ctx: ApiContext, fault: ActiveFault
 
 export function apiHandler(ctx: ApiContext, control: ControlDeps) {
   const router = new Router<ApiRoute>();
-  for (const route of [...oauthRoutes, ...projectRoutes, ...dataRoutes, ...downloadRoutes, ...ossRoutes, ...exportRoutes]) router.add(route);
+  for (const route of [...oauthRoutes, ...projectRoutes, ...dataRoutes, ...downloadRoutes, ...ossRoutes, ...exportRoutes, ...derivativeRoutes]) router.add(route);
   for (const route of [...dataWriteRoutes, ...ossUploadRoutes]) router.add(route);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -2,6 +2,7 @@
 import { choices } from '../choices';
 import type { SeedFolder, SeedHub, SeedItem, SeedProject, SeedVersion } from '../seed';
 import type { DataModel } from './dataModel';
+import { derivativeState } from './derivatives';
 
 type Json = Record<string, unknown>;
 
@@ -204,7 +205,7 @@ function versionExtension(ctx: ResourceContext, project: SeedProject, version: S
   }
   return extension(ctx.base(), 'versions:autodesk.bim360:File', {
     processState: choices.processState,
-    extractionState: 'SUCCESS',
+    extractionState: derivativeState(version) === 'none' ? 'UNSUPPORTED' : 'SUCCESS',
     splittingState: 'NOT_SPLIT',
     reviewState: 'NOT_IN_REVIEW',
     revisionDisplayLabel: String(version.versionNumber),
@@ -248,8 +249,12 @@ export function versionResource(ctx: ResourceContext, version: SeedVersion): Jso
       ...(version.storage
         ? { storage: { data: { type: 'objects', id: `urn:adsk.objects:os.object:${version.storage}` }, meta: { link: href(storageMetaHref(ctx, project, version.storage)) } } }
         : {}),
-      derivatives: { data: { type: 'derivatives', id: derivativeId }, meta: { link: href(`${ctx.base()}/modelderivative/v2/designdata/${derivativeId}/manifest`) } },
-      thumbnails: { data: { type: 'thumbnails', id: derivativeId }, meta: { link: href(`${ctx.base()}/modelderivative/v2/designdata/${derivativeId}/thumbnail`) } },
+      ...(derivativeState(version) === 'none'
+        ? {}
+        : {
+            derivatives: { data: { type: 'derivatives', id: derivativeId }, meta: { link: href(`${ctx.base()}/modelderivative/v2/designdata/${derivativeId}/manifest`) } },
+            thumbnails: { data: { type: 'thumbnails', id: derivativeId }, meta: { link: href(`${ctx.base()}/modelderivative/v2/designdata/${derivativeId}/thumbnail`) } },
+          }),
       downloadFormats: { links: { related: href(`${self}/downloadFormats`) } },
     },
   };

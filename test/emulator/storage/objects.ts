@@ -12,6 +12,8 @@ export interface StoredObject {
   chunked: boolean;
   /** Uploaded bytes (files on disk); otherwise generated from `seed`. */
   files?: FileContent;
+  /** Fixed bytes (seeded text files); otherwise generated from `seed`. */
+  content?: Buffer;
   /** Quoted ETag; changes whenever the bytes do. */
   etag: string;
   lastModified: number;
@@ -48,6 +50,7 @@ export class ObjectStore {
       seed: spec.seed >>> 0,
       contentType: spec.contentType,
       chunked: spec.chunked === true,
+      ...(spec.content ? { content: spec.content } : {}),
       etag: etagFor(spec.bucketKey, spec.objectKey, spec.seed >>> 0, spec.size),
       lastModified,
     };
@@ -85,6 +88,7 @@ export class ObjectStore {
 
   sha1(object: StoredObject): Promise<string> {
     if (object.files) return object.files.sha1();
+    if (object.content) return Promise.resolve(createHash('sha1').update(object.content).digest('hex'));
     const key = `${object.seed}:${object.size}`;
     let cached = sha1Cache.get(key);
     if (!cached) {
@@ -97,6 +101,7 @@ export class ObjectStore {
   /** `into`: where to generate them, if it has room (see generateBytes). */
   bytes(object: StoredObject, start: number, end: number, into?: Buffer): Buffer {
     if (object.files) return object.files.readSync(start, end);
+    if (object.content) return object.content.subarray(start, Math.max(start, Math.min(end, object.size)));
     return generateBytes(object.seed, start, Math.max(0, Math.min(end, object.size) - start), into);
   }
 

@@ -213,13 +213,13 @@ describe('core/dm against the emulator', function () {
       const e = emulator();
       const { ids } = e.seed;
       await assert.rejects(
-        client.dm.search(ids.bim360Project, ids.folders.bim360ProjectFiles, { filters: { 'filter[attributes.name]-contains': 'note' } }).next(),
+        client.dm.search(ids.bim360Project, ids.folders.bim360ProjectFiles, { filters: { 'filter[attributes.name]-contains': 'Note' } }).next(),
         (error: unknown) => isApsError(error) && error.code === 'USER_NOT_AUTHENTICATED' && /signed-in/.test(error.userMessage),
       );
       const asAdmin = twoLeggedClient(e, undefined, { userId: ids.users.admin });
       try {
         const names: string[] = [];
-        for await (const version of asAdmin.dm.search(ids.bim360Project, ids.folders.level1, { filters: { 'filter[attributes.name]-contains': 'note' } })) names.push(version.name);
+        for await (const version of asAdmin.dm.search(ids.bim360Project, ids.folders.level1, { filters: { 'filter[attributes.name]-contains': 'Note' } })) names.push(version.name);
         assert.deepEqual(names.sort(), ['Level 1 Note.txt', 'Level 2 Note.txt', 'Level 3 Note.txt', 'Level 4 Note.txt']);
       } finally {
         await asAdmin.close();
