@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { HttpClient } from '../core/http/httpClient';
-import type { ApsServices } from '../jobs/apsServices';
+import type { ApsServices } from '../core/client';
 import type { ExtensionLog } from '../log/logChannel';
 import type { HubsModel } from '../tree/hubsModel';
 import type { ProjectNode, TreeNode } from '../tree/nodes';

@@ -30,7 +30,9 @@ export type { TokenSet } from './auth/tokenSet';
 export { codeChallengeS256, createPkcePair } from './auth/pkce';
 
 export { DataManagementClient } from './dm/dataManagement';
-export type { CallOptions, ContentsFilter, ConversionOptions, ListAllOptions, PageOptions, SearchOptions, TopFoldersOptions } from './dm/dataManagement';
+export type { CallOptions, ContentsFilter, ConversionOptions, ListAllOptions, PageOptions, TopFoldersOptions } from './dm/dataManagement';
+export { FolderSearch, parseSearchText, searchFailure, SEARCH_MAX_PAGE_NUMBER } from './dm/folderSearch';
+export type { SearchHit, SearchOptions, SearchPage, SearchQuery } from './dm/folderSearch';
 export type * from './dm/models';
 export { fromBase64UrlUrn, parseStorageUrn, parseWebLink, storageUrn, toBase64UrlUrn, versionNumberOf, withBPrefix, withoutBPrefix } from './dm/ids';
 export type { StorageLocation, WebLinkIds } from './dm/ids';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { toBase64UrlUrn } from '../core/dm/ids';
 import type { Version } from '../core/dm/models';
 import { isApsError } from '../core/http/apsError';
-import type { ApsServices } from '../jobs/apsServices';
+import type { ApsServices } from '../core/client';
 import { formatBytes, formatDate } from '../tree/format';
 import type { TreeNode } from '../tree/nodes';
 import { thumbnailDataUri, thumbnailOf, thumbnailPendingText, type ThumbnailSource } from '../tree/thumbnailTooltips';

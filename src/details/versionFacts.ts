@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Version } from '../core/dm/models';
-import type { ApsServices } from '../jobs/apsServices';
+import type { ApsServices } from '../core/client';
 import { formatBytes, formatDate } from '../tree/format';
 
 export const FACTS_SCHEME = 'aps-details';

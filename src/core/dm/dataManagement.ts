@@ -41,13 +41,6 @@ export interface TopFoldersOptions extends CallOptions {
   projectFilesOnly?: boolean;
 }
 
-export interface SearchOptions extends CallOptions {
-  /**
-   * Search filters as APS spells them, e.g. `{ 'filter[attributes.displayName]-contains': 'tower' }`
-   * or `{ 'filter[fileType]': 'rvt' }`.
-   */
-  filters: Record<string, string>;
-}
 
 export interface ConversionOptions extends CallOptions {
   timing?: Partial<PollTiming>;
@@ -121,12 +114,6 @@ export class DataManagementClient {
       this.nameFilterRefused = true;
       return this.listAll(plain, options, map);
     }
-  }
-
-  /** Tip versions of items in the folder's subtree that match the filters (needs a user context). */
-  search(projectId: string, folderId: string, options: SearchOptions): AsyncGenerator<Version> {
-    const url = this.url(`${this.dataProject(projectId)}/folders/${pathSegment(folderId)}/search`, options.filters);
-    return this.iterate(url, options, (_page, fresh) => fresh.filter((r) => r.type === 'versions').map((r) => toVersion(r, withBPrefix(projectId))));
   }
 
   // ── Items and versions ───────────────────────────────────────────────────────────────────────

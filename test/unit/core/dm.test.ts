@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { startEmulator, type Form } from '../../emulator';
 import { describeHubWarning } from '../../../src/core/dm/mappers';
-import { isApsError, parseWebLink, type FolderEntry, type Item } from '../../../src/core';
+import { FolderSearch, isApsError, parseWebLink, type FolderEntry, type Item } from '../../../src/core';
 import { tipVersionId, twoLeggedClient, useEmulator } from './harness';
 
 const FAST_POLL = { initialDelayMs: 5, maxDelayMs: 20, timeoutMs: 10_000 };
@@ -213,13 +213,13 @@ describe('core/dm against the emulator', function () {
       const e = emulator();
       const { ids } = e.seed;
       await assert.rejects(
-        client.dm.search(ids.bim360Project, ids.folders.bim360ProjectFiles, { filters: { 'filter[attributes.name]-contains': 'Note' } }).next(),
+        new FolderSearch(client.http).folder(ids.bim360Project, { id: ids.folders.bim360ProjectFiles }, { text: 'Note' }).next(),
         (error: unknown) => isApsError(error) && error.code === 'USER_NOT_AUTHENTICATED' && /signed-in/.test(error.userMessage),
       );
       const asAdmin = twoLeggedClient(e, undefined, { userId: ids.users.admin });
       try {
         const names: string[] = [];
-        for await (const version of asAdmin.dm.search(ids.bim360Project, ids.folders.level1, { filters: { 'filter[attributes.name]-contains': 'Note' } })) names.push(version.name);
+        for await (const page of new FolderSearch(asAdmin.http).folder(ids.bim360Project, { id: ids.folders.level1 }, { text: 'Note' })) names.push(...page.hits.map((hit) => hit.version.name));
         assert.deepEqual(names.sort(), ['Level 1 Note.txt', 'Level 2 Note.txt', 'Level 3 Note.txt', 'Level 4 Note.txt']);
       } finally {
         await asAdmin.close();

@@ -2,7 +2,7 @@
 // the product's own core client (2- and 3-legged) browses, pages, converts, signs and fails as a user
 // would make it, and every response the emulator writes in one piece is kept.
 import { randomBytes } from 'node:crypto';
-import { createApsClient, MemoryTokenStore, type ApsClient, type ThreeLeggedAuth, type TwoLeggedAuth } from '../../../src/core';
+import { createApsClient, FolderSearch, MemoryTokenStore, type ApsClient, type ThreeLeggedAuth, type TwoLeggedAuth } from '../../../src/core';
 import { DataManagementWrites } from '../../../src/core/dm/writes';
 import { SignedUpload } from '../../../src/core/oss/signedUpload';
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type SentResponse } from '../../emulator';
@@ -97,7 +97,7 @@ export async function productScenario(emulator: RunningEmulator): Promise<void> 
     // Hidden content, name filters (refused or not), item path, search with a user.
     await app.dm.listFolderContents(ids.bim360Project, ids.folders.bim360ProjectFiles, { includeHidden: true, type: 'items' });
     await firstEntries(app.dm.folderContents(ids.bim360Project, ids.folders.bigFolder, { nameContains: 'file-01', pageSize: 50 }), 60);
-    for await (const version of user.dm.search(ids.bim360Project, ids.folders.level1, { filters: { 'filter[fileType]': 'txt' } })) void version;
+    for await (const page of new FolderSearch(user.http).folder(ids.bim360Project, { id: ids.folders.level1 }, { fileTypes: ['txt'] })) void page;
 
     // Convert, poll through the 303, list what was converted; sign what it made.
     const tower = emulator.seed.items.find((item) => item.id === ids.items.towerRvt)!;
