@@ -7,6 +7,7 @@ import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type ConflictPolicy } from '../co
 import { connect, ENVIRONMENT_HELP, SetupError } from './connect';
 import { DOWNLOAD_HELP, runDownload, UsageError } from './download';
 import { LS_HELP, runLs } from './ls';
+import { runSearch, SEARCH_HELP, SearchRefused } from './search';
 import { Output } from './output';
 
 declare const CLI_VERSION: string;
@@ -19,6 +20,7 @@ Commands:
   ls [<remote>]                      list hubs, projects, folders, files or versions
   download <remote> [<local-dir>]    download a file, a version or a folder (recursively)
   download <http(s)-url> <file>      download a plain URL
+  search <remote> <text>             find files in a project or folder (APS folder search)
 
 Run "aps-explorer <command> --help" for a command's arguments and options.
 
@@ -69,6 +71,19 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
       }
       return 0;
     }
+    if (verb === 'search') {
+      const { values, positionals } = parseArgs({ args: [...rest], options: { ...common, type: { type: 'string' } }, allowPositionals: true });
+      if (values.help) return help(SEARCH_HELP);
+      if (positionals.length !== 2) throw new UsageError('search takes a <remote> (a project or folder) and the <text> to find.');
+      output = new Output({ json: values.json, quiet: values.quiet });
+      const client = connect(values['base-url']);
+      try {
+        await runSearch(client, { remote: positionals[0], text: positionals[1], types: values.type }, output, signal);
+      } finally {
+        void client.close();
+      }
+      return 0;
+    }
     if (verb === 'download') {
       const { values, positionals } = parseArgs({ args: [...rest], options: downloadOptions, allowPositionals: true });
       if (values.help) return help(DOWNLOAD_HELP);
@@ -103,7 +118,7 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
       output.problem('Stopped.');
       return 130;
     }
-    output.problem(`aps-explorer: ${error instanceof SetupError || error instanceof RemoteNotFound ? error.message : failureReason(error)}`);
+    output.problem(`aps-explorer: ${error instanceof SetupError || error instanceof RemoteNotFound || error instanceof SearchRefused ? error.message : failureReason(error)}`);
     return 1;
   }
 }
@@ -114,7 +129,7 @@ function help(text: string): number {
 }
 
 function helpFor(verb: string | undefined): string | undefined {
-  return verb === 'ls' ? LS_HELP : verb === 'download' ? DOWNLOAD_HELP : undefined;
+  return verb === 'ls' ? LS_HELP : verb === 'download' ? DOWNLOAD_HELP : verb === 'search' ? SEARCH_HELP : undefined;
 }
 
 function connections(text: string): number {
