@@ -52,6 +52,37 @@ export class DataModel {
     this.folderItems.set(item.folderId, siblings);
   }
 
+  /** A new tip version of an item (the item is copied: seeded objects are shared by every emulator). */
+  addVersion(itemId: string, version: SeedVersion): void {
+    const item = this.items.get(itemId);
+    if (!item) throw new Error(`no item ${itemId}`);
+    this.replaceItem(item, { ...item, versions: [...item.versions, version] });
+    this.versions.set(version.id, version);
+    if (version.storage) this.versionByStorage.set(version.storage, version);
+  }
+
+  /** Moves an item into another folder (or, with the same folder, leaves it there), renaming it when `name` is given. */
+  moveItem(itemId: string, folderId: string, name?: string): void {
+    const item = this.items.get(itemId);
+    if (!item) throw new Error(`no item ${itemId}`);
+    const versions = name === undefined ? item.versions : item.versions.map((version, index) => (index === item.versions.length - 1 ? { ...version, name } : version));
+    this.removeItem(itemId);
+    this.addItem({ ...item, folderId, versions, ...(name !== undefined ? { displayName: name } : {}) });
+  }
+
+  /** Deletes an item for good (as if it had never been there; BIM 360's recycle bin is not modelled here). */
+  removeItem(itemId: string): void {
+    const item = this.items.get(itemId);
+    if (!item) throw new Error(`no item ${itemId}`);
+    this.items.delete(itemId);
+    this.folderItems.set(item.folderId, this.childItems(item.folderId).filter((sibling) => sibling.id !== itemId));
+  }
+
+  private replaceItem(old: SeedItem, item: SeedItem): void {
+    this.items.set(item.id, item);
+    this.folderItems.set(item.folderId, this.childItems(item.folderId).map((sibling) => (sibling === old ? item : sibling)));
+  }
+
   childFolders(folderId: string): SeedFolder[] {
     return this.subfolders.get(folderId) ?? [];
   }
