@@ -30,7 +30,7 @@ export interface MirrorHarness {
   /** A fresh, empty folder for the current test. */
   readonly dir: string;
   /** A new folder in Tower/Project Files holding `spec`. */
-  tree(spec: TreeSpec, options?: { bucketKey?: string }): BuiltTree;
+  tree(spec: TreeSpec, options?: { bucketKey?: string }): BuiltTree & { name: string };
   source(folderId: string): MirrorSource;
   mirror(folderId: string, options?: Partial<MirrorOptions> & { answers?: Partial<Answers> }): Promise<MirrorReport>;
 }
@@ -55,6 +55,28 @@ export function answering(answers: Partial<Answers> = {}): MirrorDecisions & { a
 }
 
 let trees = 0;
+
+/** A new folder in Tower/Project Files (named `name`, default "Mirror <n>") holding `spec`. */
+export function buildTree(emulator: RunningEmulator, spec: TreeSpec, options: { bucketKey?: string; name?: string } = {}): BuiltTree & { name: string } {
+  const { seed } = emulator;
+  const projectId = seed.ids.bim360Project;
+  const name = options.name ?? `Mirror ${++trees}`;
+  const built = { name, folderId: '', files: new Map(), folders: new Map() } as BuiltTree & { name: string };
+  const build = (parentId: string, names: string[], at: TreeSpec) => {
+    for (const [entry, value] of Object.entries(at)) {
+      const here = [...names, entry].join('/');
+      if (Array.isArray(value)) built.files.set(here, emulator.addFile({ projectId, folderId: parentId, name: entry, sizes: value, bucketKey: options.bucketKey }));
+      else {
+        const folderId = emulator.addFolder({ projectId, parentId, name: entry });
+        built.folders.set(here, folderId);
+        build(folderId, [...names, entry], value);
+      }
+    }
+  };
+  built.folderId = emulator.addFolder({ projectId, parentId: seed.ids.folders.bim360ProjectFiles, name });
+  build(built.folderId, [], spec);
+  return built;
+}
 
 export function useMirrorHarness(options: EmulatorOptions = {}): MirrorHarness {
   const state = { emulator: undefined as RunningEmulator | undefined, client: undefined as ApsClient | undefined, engine: undefined as TransferEngine | undefined, dir: '' };
@@ -89,25 +111,7 @@ export function useMirrorHarness(options: EmulatorOptions = {}): MirrorHarness {
     get dir() {
       return state.dir;
     },
-    tree(spec, treeOptions = {}) {
-      const { seed } = harness.emulator;
-      const projectId = seed.ids.bim360Project;
-      const built: BuiltTree = { folderId: '', files: new Map(), folders: new Map() };
-      const build = (parentId: string, names: string[], at: TreeSpec) => {
-        for (const [name, value] of Object.entries(at)) {
-          const here = [...names, name].join('/');
-          if (Array.isArray(value)) built.files.set(here, harness.emulator.addFile({ projectId, folderId: parentId, name, sizes: value, bucketKey: treeOptions.bucketKey }));
-          else {
-            const folderId = harness.emulator.addFolder({ projectId, parentId, name });
-            built.folders.set(here, folderId);
-            build(folderId, [...names, name], value);
-          }
-        }
-      };
-      built.folderId = harness.emulator.addFolder({ projectId, parentId: seed.ids.folders.bim360ProjectFiles, name: `Mirror ${++trees}` });
-      build(built.folderId, [], spec);
-      return built;
-    },
+    tree: (spec, treeOptions) => buildTree(harness.emulator, spec, treeOptions),
     source(folderId) {
       const { ids } = harness.emulator.seed;
       return { hubId: ids.bim360Hub, projectId: ids.bim360Project, folderId, names: ['Emulator BIM 360 Account', 'Tower', 'Project Files', 'Mirror'] };
