@@ -9,6 +9,7 @@ import { transferCapabilities } from './commands/capabilities';
 import { registerConvertCommand } from './commands/convertCommand';
 import { registerDownloadCommand } from './commands/downloadCommand';
 import { registerExportPdfCommand } from './commands/exportPdfCommand';
+import { registerMirrorCommands } from './commands/mirrorCommand';
 import { openTarget, registerJobCommands, revealTarget } from './commands/jobCommands';
 import { registerOpenCommand } from './commands/openCommand';
 import { registerTreeCommands } from './commands/treeCommands';
@@ -26,6 +27,9 @@ import { JobsTreeProvider, type JobsNode } from './jobs/jobsTreeProvider';
 import { convertRunner } from './jobs/runners/convertRunner';
 import { downloadRunner } from './jobs/runners/downloadRunner';
 import { exportRunner } from './jobs/runners/exportRunner';
+import { mirrorRunner } from './jobs/runners/mirrorRunner';
+import { MirrorDecorations } from './mirror/mirrorDecorations';
+import { MirrorStatusBar } from './mirror/mirrorStatusBar';
 import { ExtensionLog } from './log/logChannel';
 import { dmHubsData } from './tree/dmHubsData';
 import type { HubsData } from './tree/hubsData';
@@ -43,6 +47,8 @@ export interface ApsExplorerApi {
   readonly jobs: { host: JobsHost; readonly manager: JobManager; provider: JobsTreeProvider; view: vscode.TreeView<JobsNode> };
   /** The read-only `aps:` file system. */
   readonly files: { provider: ApsFileSystemProvider; uri(ref: VersionRef): vscode.Uri };
+  /** Mirrors in the workspace: their Explorer decorations and the status line of the last one. */
+  readonly mirrors: { decorations: MirrorDecorations; status: MirrorStatusBar };
   /** Replaces where questions and notifications go (tests script them); returns the previous one. */
   setPrompts(prompts: Prompts): Prompts;
 }
@@ -69,7 +75,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
 
   const engine = new TransferEngine({ log: (level, message) => log.channel[level](message), proxy: readProxySettings() });
   const signedServices = () => services() ?? notSignedInError();
-  const runners = { download: downloadRunner(signedServices, engine), convert: convertRunner(signedServices, engine), export: exportRunner(signedServices, engine) };
+  const mirrors = new MirrorDecorations();
+  const runners = {
+    download: downloadRunner(signedServices, engine),
+    convert: convertRunner(signedServices, engine),
+    export: exportRunner(signedServices, engine),
+    mirror: mirrorRunner(signedServices, engine, (root) => mirrors.reload(root)),
+  };
   const jobs = new JobsHost(
     () => new JobManager({ store: new JobStore(context.workspaceState), runners, prompts: currentPrompts, log, open: openTarget, reveal: revealTarget }),
   );
@@ -81,6 +93,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
   const files = new ApsFileSystemProvider(services, engine, path.join(context.globalStorageUri.fsPath, 'open'), ready);
   provider.capabilities = transferCapabilities(() => services()?.exports);
   const transfers = { jobs, model, view, prompts: currentPrompts, log, services };
+  const mirrorStatus = new MirrorStatusBar(mirrors);
 
   context.subscriptions.push(
     log,
@@ -106,6 +119,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     registerConvertCommand(transfers),
     registerExportPdfCommand(transfers),
     registerOpenCommand(transfers),
+    mirrors,
+    vscode.window.registerFileDecorationProvider(mirrors),
+    mirrorStatus,
+    ...registerMirrorCommands(transfers, () => mirrorStatus),
     ...registerJobCommands(jobs, log, () => jobsView.selection),
     { dispose: () => void stopJobs?.() },
     jobs,
@@ -119,6 +136,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
   }
   reconnectTree();
   jobs.manager.restore();
+  void mirrors.scan().catch((error: unknown) => log.error('Could not look for mirrors in the workspace', error));
 
   return {
     version: context.extension.packageJSON.version as string,
@@ -133,6 +151,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
       view: jobsView,
     },
     files: { provider: files, uri: versionUri },
+    mirrors: { decorations: mirrors, status: mirrorStatus },
     setPrompts(next) {
       const previous = prompts;
       prompts = next;

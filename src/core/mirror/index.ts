@@ -7,3 +7,4 @@ export { mirroredFileState, type MirroredFileState } from './fileState';
 export type { ConflictKind } from './decide';
 export type * from './types';
 export { mirrorSourceOf, NotMirrorable } from './source';
+export { stampOf } from './localFiles';

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { partFilesFor } from '../../../src/core/transfer';
 import { parseJournal } from '../../../src/core/transfer/disk/journal';
-import { buildTree, localTree, sdkTree, type TreeSpec } from '../mirror/harness';
+import { localTree, sdkTree } from '../mirror/harness';
+import { buildTree, type TreeSpec } from '../mirror/tree';
 import { MiB } from '../transfer/harness';
 import { TOWER_FILES, useCliHarness } from './harness';
 
