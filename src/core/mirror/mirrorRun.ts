@@ -14,8 +14,8 @@ import { walkRemote, type RemoteFile, type RemoteListing, type WalkResult } from
 import { MirrorSigner } from './signer';
 import type { MirrorCounts, MirrorFileEvent, MirrorFileStatus, MirrorOptions, MirrorReport } from './types';
 
-/** Files downloaded at once by default: small files are mostly round trips, so many overlap. */
-export const MIRROR_FILES_AT_ONCE = 16;
+/** Files downloaded at once by default: a small file is mostly round trips (signing, then storage), so many overlap; storage connections stay capped by the engine. */
+export const MIRROR_FILES_AT_ONCE = 32;
 
 type Task =
   | { kind: 'fetch'; remote: RemoteFile; reason: FetchReason; conflict?: { kind: ConflictKind; policy: ConflictPolicy; base?: Base } }

@@ -106,7 +106,7 @@ export interface MirrorOptions {
   connections?: number;
   chunkSize?: number;
   verifySha1?: boolean;
-  /** Files downloaded at once (default 16); all share the engine's connection cap. */
+  /** Files downloaded at once (default MIRROR_FILES_AT_ONCE); all share the engine's connection cap. */
   concurrentFiles?: number;
   signal?: AbortSignal;
   /** On cancel, delete partial files instead of keeping them for the next run. */
