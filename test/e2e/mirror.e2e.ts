@@ -60,7 +60,7 @@ describe('Mirror a folder into the workspace in the browser workbench (e2e)', fu
     ] as const) {
       assert.equal(sha1(readFileSync(join(level1(), ...relative))), await objectSha1(tipOf(name).storage!), relative.join('/'));
     }
-    await ui.screenshot('11-mirror-done');
+    await ui.screenshot('mirror-1-done');
   });
 
   it('shows the mirror in the Explorer: its files marked as mirrored, and the status line of the last run', async () => {
@@ -73,7 +73,7 @@ describe('Mirror a folder into the workspace in the browser workbench (e2e)', fu
     await badgeShown(ui.page, 'Level 1', '⇅');
     const status = ui.page.locator('.statusbar-item').filter({ hasText: /Mirrored just now/ });
     await status.waitFor();
-    await ui.screenshot('12-mirror-explorer');
+    await ui.screenshot('mirror-2-explorer');
   });
 
   it('marks a file changed here, and a second mirror fetches only what APS changed', async () => {
@@ -85,7 +85,7 @@ describe('Mirror a folder into the workspace in the browser workbench (e2e)', fu
     emulator.requests.clear();
     await ui.runCommand('APS: Mirror Again');
     await ui.notification(/Mirrored Level 1 into .*: 1 new or updated, 2 unchanged, 1 changed here/).waitFor({ timeout: 60_000 });
-    await ui.screenshot('13-mirror-again');
+    await ui.screenshot('mirror-3-again');
     const downloads = emulator.requests.list({ origin: 'storage', method: 'GET' });
     assert.deepEqual(downloads.map((request) => decodeURIComponent(request.path).split('/').at(-1)), [added.objectKey.split('/')[1]]);
     assert.equal(sha1(readFileSync(join(level1(), 'Level 2', 'Level 2 Note.txt'))), await objectSha1(added.objectKey));
