@@ -8,7 +8,6 @@ export class ManifestKeeper {
   private timer?: NodeJS.Timeout;
   private saving: Promise<void> = Promise.resolve();
   private dirty = false;
-  private lastError?: unknown;
 
   constructor(
     private readonly root: string,
@@ -20,7 +19,8 @@ export class ManifestKeeper {
     this.dirty = true;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      void this.save().catch((error: unknown) => (this.lastError = error));
+      // A periodic save that fails is tried again at the next change and at the end (whose failure is reported).
+      void this.save().catch(() => undefined);
     }, this.intervalMs);
     this.timer.unref();
   }
@@ -50,10 +50,5 @@ export class ManifestKeeper {
         }
       });
     return this.saving;
-  }
-
-  /** A periodic save that failed (the final one reports its own). */
-  get error(): unknown {
-    return this.lastError;
   }
 }

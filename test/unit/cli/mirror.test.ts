@@ -64,6 +64,27 @@ describe('aps-explorer mirror (dist/cli.js against the emulator)', function () {
     assert.deepEqual(Object.keys(await localTree(h.dir)), ['a.txt', 'b (1).txt', 'b.txt']);
   });
 
+  it('mirrors a whole project (its top folders), in EMEA too, where signing names the region', async () => {
+    const { seed } = h.emulator;
+    for (const [remote, projectId] of [
+      ['Emulator ACC Account/Bridge', seed.ids.accSecondProject],
+      ['Emulator EMEA Account/Berlin Office', seed.ids.emeaProject],
+    ] as const) {
+      const dir = path.join(h.dir, projectId);
+      const summary = await mirror([remote, dir]);
+      assert.equal(summary.complete, true);
+      const expected: Record<string, string> = {};
+      for (const item of seed.items.filter((candidate) => candidate.projectId === projectId && !candidate.hidden)) {
+        const names: string[] = [];
+        for (let folder = seed.folders.find((f) => f.id === item.folderId); folder?.parentId; folder = seed.folders.find((f) => f.id === folder!.parentId)) names.unshift(folder.name);
+        const tip = item.versions.at(-1)!;
+        if (tip.storage) expected[[...names, tip.name].join('/')] = await h.sha1Of(tip);
+      }
+      assert.ok(Object.keys(expected).length >= 2);
+      assert.deepEqual(await localTree(dir), Object.fromEntries(Object.entries(expected).sort(([a], [b]) => a.localeCompare(b))), remote);
+    }
+  });
+
   describe('bad input', () => {
     it('is 2 for a file, a hub, a missing folder or a bad --conflict', async () => {
       for (const [args, pattern] of [
