@@ -1,5 +1,5 @@
 // A mirror's progress (files and bytes to download, rate, time left) and the queue its workers take files from.
-import { etaSeconds, RateMeter } from '../transfer/progress';
+import { etaSeconds, ProgressTicker, RateMeter } from '../transfer/progress';
 import type { MirrorProgress } from './types';
 
 export class MirrorProgressTracker {
@@ -12,24 +12,22 @@ export class MirrorProgressTracker {
   private finishedBytes = 0;
   private readonly active = new Map<number, number>();
   private readonly rate = new RateMeter();
-  private ticker?: NodeJS.Timeout;
+  private readonly ticker: ProgressTicker;
   private nextKey = 0;
 
   constructor(
     private readonly listener: ((progress: MirrorProgress) => void) | undefined,
-    private readonly intervalMs = 250,
-  ) {}
+    intervalMs = 250,
+  ) {
+    this.ticker = new ProgressTicker(() => this.emit(), listener !== undefined, intervalMs);
+  }
 
   start(): void {
-    if (!this.listener || this.ticker) return;
-    this.ticker = setInterval(() => this.emit(), this.intervalMs);
-    this.ticker.unref();
+    this.ticker.start();
   }
 
   stop(): void {
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = undefined;
-    this.emit();
+    this.ticker.stop();
   }
 
   /** A file to download, of `size` bytes when known. */

@@ -1,15 +1,13 @@
 // Mirrors against the strict emulator: a fresh tree of folders and files per test, built in the emulator,
 // a fresh local folder, and what APS holds read back through Autodesk's own SDK.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ApsClient } from '../../../src/core';
 import { runMirror, type MirrorDecisions, type MirrorOptions, type MirrorReport, type MirrorSource } from '../../../src/core/mirror';
-import { TransferEngine, type ConflictPolicy } from '../../../src/core/transfer';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
-import { twoLeggedClient } from '../core/harness';
+import type { ConflictPolicy, TransferEngine } from '../../../src/core/transfer';
+import type { EmulatorOptions, RunningEmulator } from '../../emulator';
 import { sdkClients } from '../sdk/sdk';
-import { sha1OfFile } from '../transfer/harness';
+import { sha1OfFile, useTransferHarness } from '../transfer/harness';
 import { buildTree, type BuiltTree, type TreeSpec } from './tree';
 
 export { buildTree, type BuiltTree, type TreeSpec };
@@ -45,38 +43,25 @@ export function answering(answers: Partial<Answers> = {}): MirrorDecisions & { a
   };
 }
 
+/** The transfer tests' setup (emulator, the demo app's client, a fresh folder), with one engine per test. */
 export function useMirrorHarness(options: EmulatorOptions = {}): MirrorHarness {
-  const state = { emulator: undefined as RunningEmulator | undefined, client: undefined as ApsClient | undefined, engine: undefined as TransferEngine | undefined, dir: '' };
-  before(async () => {
-    state.emulator = await startEmulator(options);
-    state.client = twoLeggedClient(state.emulator, undefined, { userId: state.emulator.seed.ids.users.demo });
-    state.engine = new TransferEngine({ proxy: { url: '' } });
-  });
-  after(async () => {
-    await state.engine?.close();
-    await state.client?.close();
-    await state.emulator?.close();
-  });
-  beforeEach(async () => {
-    state.dir = await mkdtemp(path.join(tmpdir(), 'aps-mirror-'));
-    state.emulator?.faults.clear();
-    state.emulator?.requests.clear();
-  });
-  afterEach(async () => {
-    await rm(state.dir, { recursive: true, force: true });
+  const transfer = useTransferHarness(options);
+  let engine: TransferEngine | undefined;
+  afterEach(() => {
+    engine = undefined;
   });
   const harness: MirrorHarness = {
     get emulator() {
-      return state.emulator as RunningEmulator;
+      return transfer.emulator;
     },
     get client() {
-      return state.client as ApsClient;
+      return transfer.client;
     },
     get engine() {
-      return state.engine as TransferEngine;
+      return (engine ??= transfer.engine());
     },
     get dir() {
-      return state.dir;
+      return transfer.dir;
     },
     tree: (spec, treeOptions) => buildTree(harness.emulator, spec, treeOptions),
     source(folderId) {
