@@ -12,7 +12,7 @@ import type { ScriptedPrompts } from '../../../src/ui/prompts';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { buildTree, type BuiltTree } from '../../unit/mirror/tree';
 import { signInWithApp, useEmulator, walk } from '../support/harness';
-import { contextFlags, filesBelow, objectSha1, resetTransferSettings, sha1File, watchJobView, workspaceFolder } from './support';
+import { contextFlags, eventually, filesBelow, newestJob, objectSha1, resetTransferSettings, sha1File, watchJobView, workspaceFolder } from './support';
 
 describe('APS: Mirror to Workspace… (against an emulator of its own)', function () {
   this.timeout(120_000);
@@ -131,6 +131,31 @@ describe('APS: Mirror to Workspace… (against an emulator of its own)', functio
     assert.match(prompts.asked.at(-2)!, /The mirror record in .* is damaged \(it is not valid JSON/);
     assert.deepEqual(emu.requests.list({ origin: 'storage' }), [], 'the files with APS bytes were kept, none downloaded');
     assert.equal((await decoration('Model.rvt'))?.badge, '✓');
+  });
+
+  it('cancels a running mirror from the Jobs view, and Retry finishes it without fetching what arrived', async () => {
+    const slow = buildTree(own, { 'one.bin': [1000], 'two.bin': [2000], 'three.bin': [3_000_000] });
+    const stalled = slow.files.get('three.bin')!.objectKeys[0].split('/')[1];
+    own.faults.add({ kind: 'stall', origin: 'storage', afterBytes: 1000, path: `/**/${stalled}` });
+    await vscode.commands.executeCommand('apsExplorer.refresh');
+    const node = await walk(ext, 'Emulator BIM 360 Account', 'Tower', 'Project Files', slow.name);
+    const started = Date.now();
+    const running = vscode.commands.executeCommand<JobRecord>('apsExplorer.mirror', node);
+    const job = await eventually(() => newestJob(ext, `Mirror ${slow.name}`, started), 'the mirror job');
+    await eventually(() => job.progress?.files?.finished === 2 || undefined, 'two files mirrored');
+    assert.match(String(ext.jobs.provider.getTreeItem(job).contextValue), /\bcancellable\b/);
+    await vscode.commands.executeCommand('apsExplorer.jobs.cancel', job);
+    assert.equal((await running).state, 'cancelled');
+    assert.match(String(ext.jobs.provider.getTreeItem(job).contextValue), /\bretryable\b/);
+
+    own.faults.clear();
+    own.requests.clear();
+    const retried = await vscode.commands.executeCommand<JobRecord>('apsExplorer.jobs.retry', job);
+    assert.equal(retried.state, 'finished', retried.error);
+    const fetched = own.requests.list({ origin: 'storage', method: 'GET' }).map((request) => request.path.split('/').at(-1));
+    assert.deepEqual(fetched, [stalled], 'only the file that had not arrived');
+    const target = join(workspaceFolder(), 'aps-mirror', 'Tower', 'Project Files', slow.name);
+    assert.equal(sha1File(join(target, 'three.bin')), await objectSha1(emu, slow.files.get('three.bin')!.objectKeys[0]));
   });
 
   it('says a file cannot be mirrored, and mirrors nothing', async () => {
