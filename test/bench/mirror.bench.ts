@@ -97,10 +97,11 @@ async function mirror(control: Control, env: NodeJS.ProcessEnv, dir: string): Pr
 
 /**
  * The least time any client needs for the first mirror here, from latency, connections and rate limits:
- * - the requests that must come one after another before anything else can start: the token, then finding
- *   the folder by its names (hubs, projects, top folders, the folder in Project Files): 5 round trips;
- * - the other API requests (one listing per folder, one signing per file: OSS refuses batches in Docs
- *   buckets) spread over the API connections: (folders + files) × latency / connections;
+ * - the requests that must come one after another before the first file can be signed: the token, finding
+ *   the folder by its names (hubs, projects, top folders, the folder in Project Files), then listing the
+ *   folder and its areas (the files are one level further down): 7 round trips;
+ * - the other API requests (the zones' listings, one signing per file: OSS refuses batches in Docs
+ *   buckets) spread over the API connections: (zones + files) × latency / connections;
  * - the last file's storage GET after its signing: 1 round trip (storage GETs overlap the signings, and
  *   need files × latency / storage connections, less than the API's share);
  * - each documented limit lets its per-minute budget through in the first minute: a limit with n
@@ -108,8 +109,9 @@ async function mirror(control: Control, env: NodeJS.ProcessEnv, dir: string): Pr
  */
 function floorSeconds(): { seconds: number; text: string } {
   const latency = LATENCY_MS / 1000;
-  const serial = 5;
-  const spread = FOLDERS + FILES;
+  const serial = 5 + 2;
+  const zones = TOP_FOLDERS * SUBFOLDERS;
+  const spread = zones + FILES;
   const apiConnections = DEFAULT_BUDGET.maxConcurrent;
   const storageConnections = Math.min(DEFAULT_ENGINE_CONNECTIONS, MIRROR_FILES_AT_ONCE);
   const perLimit: Array<[string, number, number]> = [
@@ -125,7 +127,7 @@ function floorSeconds(): { seconds: number; text: string } {
   const storageSeconds = (FILES * latency) / storageConnections;
   const seconds = serial * latency + Math.max(apiSeconds, storageSeconds) + latency + rateSeconds;
   const text =
-    `${serial} serial round trips (${(serial * latency).toFixed(2)} s) + ${spread} API requests (${FOLDERS} listings, ${FILES} signings) × ${LATENCY_MS} ms / ${apiConnections} API connections ` +
+    `${serial} serial round trips (${(serial * latency).toFixed(2)} s) + ${spread} API requests (${zones} listings, ${FILES} signings) × ${LATENCY_MS} ms / ${apiConnections} API connections ` +
     `(${apiSeconds.toFixed(2)} s; storage: ${FILES} GETs × ${LATENCY_MS} ms / ${storageConnections} connections = ${storageSeconds.toFixed(2)} s, overlapped) + the last GET (${latency.toFixed(2)} s) ` +
     `+ rate limits (${rateSeconds} s: ${perLimit.map(([name, n, budget]) => `${name} ${n}/${budget}`).join(', ')} per minute)`;
   return { seconds, text };
