@@ -11,6 +11,7 @@ import { registerConvertCommand } from './commands/convertCommand';
 import { registerDetailsCommand } from './commands/detailsCommand';
 import { registerDownloadCommand } from './commands/downloadCommand';
 import { registerExportPdfCommand } from './commands/exportPdfCommand';
+import { registerMirrorCommands } from './commands/mirrorCommand';
 import { openTarget, registerJobCommands, revealTarget } from './commands/jobCommands';
 import type { FindContext } from './commands/findContext';
 import { registerOpenCommand } from './commands/openCommand';
@@ -35,6 +36,9 @@ import { JobsTreeProvider, type JobsNode } from './jobs/jobsTreeProvider';
 import { convertRunner } from './jobs/runners/convertRunner';
 import { downloadRunner } from './jobs/runners/downloadRunner';
 import { exportRunner } from './jobs/runners/exportRunner';
+import { mirrorRunner } from './jobs/runners/mirrorRunner';
+import { MirrorDecorations } from './mirror/mirrorDecorations';
+import { MirrorStatusBar } from './mirror/mirrorStatusBar';
 import { ExtensionLog } from './log/logChannel';
 import { dmHubsData } from './tree/dmHubsData';
 import type { HubsData } from './tree/hubsData';
@@ -55,6 +59,8 @@ export interface ApsExplorerApi {
   readonly files: { provider: ApsFileSystemProvider; uri(ref: VersionRef): vscode.Uri };
   /** The Details view (what it shows, and its page). */
   readonly details: DetailsView;
+  /** Mirrors in the workspace: their Explorer decorations and the status line of the last one. */
+  readonly mirrors: { decorations: MirrorDecorations; status: MirrorStatusBar };
   /** Replaces where questions and notifications go (tests script them); returns the previous one. */
   setPrompts(prompts: Prompts): Prompts;
 }
@@ -81,7 +87,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
 
   const engine = new TransferEngine({ log: (level, message) => log.channel[level](message), proxy: readProxySettings() });
   const signedServices = () => services() ?? notSignedInError();
-  const runners = { download: downloadRunner(signedServices, engine), convert: convertRunner(signedServices, engine), export: exportRunner(signedServices, engine) };
+  const mirrors = new MirrorDecorations();
+  const runners = {
+    download: downloadRunner(signedServices, engine),
+    convert: convertRunner(signedServices, engine),
+    export: exportRunner(signedServices, engine),
+    mirror: mirrorRunner(signedServices, engine, (root) => mirrors.reload(root)),
+  };
   const jobs = new JobsHost(
     () => new JobManager({ store: new JobStore(context.workspaceState), runners, prompts: currentPrompts, log, open: openTarget, reveal: revealTarget }),
   );
@@ -94,6 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
   const transfer = transferCapabilities(() => services()?.exports);
   provider.capabilities = (node) => [...transfer(node), ...compareCapabilities(node)];
   const transfers = { jobs, model, view, prompts: currentPrompts, log, services };
+  const mirrorStatus = new MirrorStatusBar(mirrors);
 
   const http = () => services()?.http;
   const find: FindContext = { model, view, prompts: currentPrompts, log, services, http, hasUser: () => accounts.account?.mode === 'user' || Boolean(http()?.authorizer?.userId) };
@@ -139,6 +152,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     vscode.window.registerWebviewViewProvider(DETAILS_VIEW_ID, details),
     view.onDidChangeSelection((event) => details.select(event.selection[0])),
     registerDetailsCommand(details, view),
+    mirrors,
+    vscode.window.registerFileDecorationProvider(mirrors),
+    mirrorStatus,
+    ...registerMirrorCommands(transfers, () => mirrorStatus),
     ...registerJobCommands(jobs, log, () => jobsView.selection),
     { dispose: () => void stopJobs?.() },
     jobs,
@@ -152,6 +169,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
   }
   reconnectTree();
   jobs.manager.restore();
+  void mirrors.scan().catch((error: unknown) => log.error('Could not look for mirrors in the workspace', error));
 
   return {
     version: context.extension.packageJSON.version as string,
@@ -167,6 +185,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     },
     files: { provider: files, uri: versionUri },
     details,
+    mirrors: { decorations: mirrors, status: mirrorStatus },
     setPrompts(next) {
       const previous = prompts;
       prompts = next;

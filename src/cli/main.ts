@@ -2,12 +2,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ApsClient } from '../core/client';
 import { failureReason } from '../core/failureReason';
+import { MirrorError } from '../core/mirror';
 import { RemoteNotFound } from '../core/remote/locate';
 import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type ConflictPolicy } from '../core/transfer';
 import { connect, ENVIRONMENT_HELP, SetupError } from './connect';
 import { DOWNLOAD_HELP, runDownload, UsageError } from './download';
 import { LS_HELP, runLs } from './ls';
 import { runSearch, SEARCH_HELP, SearchRefused } from './search';
+import { MIRROR_HELP, runMirrorCommand } from './mirror';
 import { Output } from './output';
 
 declare const CLI_VERSION: string;
@@ -21,6 +23,7 @@ Commands:
   download <remote> [<local-dir>]    download a file, a version or a folder (recursively)
   download <http(s)-url> <file>      download a plain URL
   search <remote> <text>             find files in a project or folder (APS folder search)
+  mirror <remote> <local-dir>        keep a local copy of a folder or project in step
 
 Run "aps-explorer <command> --help" for a command's arguments and options.
 
@@ -40,6 +43,15 @@ const downloadOptions = {
   conflict: { type: 'string', default: 'overwrite' },
   'no-verify': { type: 'boolean', default: false },
   sha1: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+const mirrorOptions = {
+  ...common,
+  connections: { type: 'string' },
+  conflict: { type: 'string', default: 'keep-both' },
+  delete: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  'no-verify': { type: 'boolean', default: false },
 } satisfies ParseArgsConfig['options'];
 
 const CONFLICTS: Record<string, ConflictPolicy> = { overwrite: 'overwrite', skip: 'skip', 'keep-both': 'keepBoth' };
@@ -108,6 +120,29 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
         void client?.close();
       }
     }
+    if (verb === 'mirror') {
+      const { values, positionals } = parseArgs({ args: [...rest], options: mirrorOptions, allowPositionals: true });
+      if (values.help) return help(MIRROR_HELP);
+      if (positionals.length !== 2) throw new UsageError('mirror takes a <remote> and the <local-dir> that mirrors it.');
+      const conflict = CONFLICTS[values.conflict];
+      if (!conflict) throw new UsageError('--conflict is keep-both, skip or overwrite.');
+      output = new Output({ json: values.json, quiet: values.quiet });
+      const client = connect(values['base-url']);
+      try {
+        const args = {
+          remote: positionals[0],
+          destination: positionals[1],
+          delete: values.delete,
+          force: values.force,
+          conflict,
+          connections: values.connections === undefined ? undefined : connections(values.connections),
+          verify: !values['no-verify'],
+        };
+        return await runMirrorCommand(args, output, signal, () => client);
+      } finally {
+        void client.close();
+      }
+    }
     throw new UsageError(`Unknown command "${verb}".`);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -118,7 +153,7 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
       output.problem('Stopped.');
       return 130;
     }
-    output.problem(`aps-explorer: ${error instanceof SetupError || error instanceof RemoteNotFound || error instanceof SearchRefused ? error.message : failureReason(error)}`);
+    output.problem(`aps-explorer: ${error instanceof SetupError || error instanceof RemoteNotFound || error instanceof SearchRefused || error instanceof MirrorError ? error.message : failureReason(error)}`);
     return 1;
   }
 }
@@ -129,7 +164,7 @@ function help(text: string): number {
 }
 
 function helpFor(verb: string | undefined): string | undefined {
-  return verb === 'ls' ? LS_HELP : verb === 'download' ? DOWNLOAD_HELP : verb === 'search' ? SEARCH_HELP : undefined;
+  return verb === 'ls' ? LS_HELP : verb === 'download' ? DOWNLOAD_HELP : verb === 'search' ? SEARCH_HELP : verb === 'mirror' ? MIRROR_HELP : undefined;
 }
 
 function connections(text: string): number {

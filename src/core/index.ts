@@ -10,7 +10,7 @@ export type { HttpClientOptions, HttpMethod, HttpRequest, HttpResponse } from '.
 export { createDispatcher } from './http/dispatcher';
 export type { DispatcherOptions, ProxySettings } from './http/dispatcher';
 export { RequestBudget, DEFAULT_BUDGET } from './http/requestBudget';
-export type { BudgetOptions } from './http/requestBudget';
+export type { BudgetOptions, RateLimit } from './http/requestBudget';
 export { DEFAULT_RETRY, parseRetryAfter } from './http/retryPolicy';
 export type { RetryOptions } from './http/retryPolicy';
 export type { RequestLogEntry, RequestLogHook } from './http/requestLog';

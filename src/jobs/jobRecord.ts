@@ -2,12 +2,13 @@ import type { StorageLocation } from '../core/dm/ids';
 import type { DownloadEntry } from '../core/download/plan';
 import type { ExportApi, MarkupOptions } from '../core/exports/exportTypes';
 import type { ExportProject, ExportVersion } from '../core/exports/pdfExports';
+import type { MirrorSource } from '../core/mirror';
 import type { ConflictPolicy } from '../core/transfer';
 import type { TargetRoot } from '../workspace/targetFolder';
 
 /** queued/processing: waiting on Autodesk; downloading: bytes flowing; the rest are final. */
 export type JobState = 'queued' | 'processing' | 'downloading' | 'finished' | 'failed' | 'cancelled';
-export type JobKind = 'download' | 'convert' | 'export';
+export type JobKind = 'download' | 'convert' | 'export' | 'mirror';
 
 export const ACTIVE_STATES: readonly JobState[] = ['queued', 'processing', 'downloading'];
 
@@ -48,7 +49,7 @@ export interface JobRecord {
   plan: JobPlan;
 }
 
-export type JobPlan = DownloadPlan | ConvertPlan | ExportPlan;
+export type JobPlan = DownloadPlan | ConvertPlan | ExportPlan | MirrorPlan;
 
 export type FileTaskState = 'pending' | 'done' | 'skipped' | 'failed';
 
@@ -103,4 +104,16 @@ export interface ExportPlan {
   api?: ExportApi;
   /** The export's id once started, so a reload waits for it instead of exporting again. */
   exportId?: string;
+}
+
+/** A mirror of a project or folder into a local folder; running it again brings the folder in step. */
+export interface MirrorPlan {
+  kind: 'mirror';
+  where: TargetRoot;
+  source: MirrorSource;
+  /** The local folder that mirrors the source (absolute, inside `where.folder`). */
+  root: string;
+  /** Answers already given for this job, kept so a resume after a reload does not ask again. */
+  adoptNonEmpty?: boolean;
+  rebuildDamaged?: boolean;
 }

@@ -231,7 +231,7 @@ function nodeStartup(): string {
 }
 
 /** VmHWM of a running process (Linux), sampled until it exits: the high-water mark only grows. */
-async function peakRss(pid: number): Promise<number | undefined> {
+export async function peakRss(pid: number): Promise<number | undefined> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
   const match = status ? /VmHWM:\s+(\d+) kB/.exec(status) : null;
   return match ? Number(match[1]) * 1024 : undefined;

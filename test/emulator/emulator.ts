@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AddedFile, AddedObject, AddFileSpec, AddObjectSpec, IssueTokenSpec, RunningEmulator } from './index';
+import type { AddedFile, AddedObject, AddedVersion, AddFileSpec, AddFolderSpec, AddObjectSpec, IssueTokenSpec, RunningEmulator } from './index';
 import type { ApiContext, ResolvedOptions } from './api/context';
 import type { ControlDeps } from './api/controlRoutes';
 import { APS_RATE_LIMITS, RateLimiter } from './api/rateLimits';
@@ -162,9 +162,10 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     const itemId = `urn:adsk.wipprod:dm.lineage:${lineage}`;
     const dot = spec.name.lastIndexOf('.');
     const ext = dot >= 0 ? spec.name.slice(dot + 1).toLowerCase() : '';
+    const bucketKey = spec.bucketKey ?? BUCKET;
     const versions = spec.sizes.map((size, index): SeedVersion => {
       const objectKey = `${randomUUID()}.${ext || 'bin'}`;
-      store.put({ bucketKey: BUCKET, objectKey, size, seed: seedOf(`${itemId}:${index}`), contentType: 'application/octet-stream' });
+      store.put({ bucketKey, objectKey, size, seed: seedOf(`${itemId}:${index}`), contentType: 'application/octet-stream' });
       return {
         id: `urn:adsk.wipprod:fs.file:vf.${lineage}?version=${index + 1}`,
         itemId,
@@ -173,7 +174,7 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
         ...(ext ? { fileType: ext } : {}),
         mimeType: 'application/octet-stream',
         kind: 'file',
-        storage: `${BUCKET}/${objectKey}`,
+        storage: `${bucketKey}/${objectKey}`,
         downloadFormats: [ext || 'bin'],
         createTime: new Date(now()).toISOString(),
         createUserId: seed.ids.users.demo,
@@ -182,6 +183,38 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     const item: SeedItem = { id: itemId, projectId: spec.projectId, folderId: spec.folderId, displayName: spec.name, kind: 'file', hidden: false, versions };
     model.addItem(item);
     return { itemId, versionIds: versions.map((v) => v.id), objectKeys: versions.map((v) => v.storage as string) };
+  };
+
+  let addedFolders = 0;
+  const addFolder = (spec: AddFolderSpec): string => {
+    const parent = model.folders.get(spec.parentId);
+    if (!parent || parent.projectId !== spec.projectId) throw new Error(`no folder ${spec.parentId} in project ${spec.projectId}`);
+    const id = `urn:adsk.wipprod:fs.folder:co.${createHash('sha1').update(`added-folder:${++addedFolders}:${spec.name}`).digest('base64url').slice(0, 22)}`;
+    model.addFolder({ id, projectId: spec.projectId, parentId: spec.parentId, name: spec.name, folderType: parent.folderType, hidden: false, createTime: new Date(now()).toISOString() });
+    return id;
+  };
+  const addVersion = (itemId: string, size: number, name?: string): AddedVersion => {
+    const item = model.items.get(itemId);
+    if (!item) throw new Error(`no item ${itemId}`);
+    const tip = model.tip(item);
+    const bucketKey = tip.storage ? tip.storage.slice(0, tip.storage.indexOf('/')) : BUCKET;
+    const versionNumber = tip.versionNumber + 1;
+    const fileName = name ?? tip.name;
+    const dot = fileName.lastIndexOf('.');
+    const objectKey = `${randomUUID()}.${dot >= 0 ? fileName.slice(dot + 1).toLowerCase() : 'bin'}`;
+    store.put({ bucketKey, objectKey, size, seed: seedOf(`${itemId}:${versionNumber}:${objectKey}`), contentType: 'application/octet-stream' });
+    const version: SeedVersion = {
+      ...tip,
+      id: tip.id.replace(/\?version=\d+$/, `?version=${versionNumber}`),
+      versionNumber,
+      name: fileName,
+      kind: 'file',
+      storage: `${bucketKey}/${objectKey}`,
+      createTime: new Date(now()).toISOString(),
+    };
+    delete version.sheet;
+    model.addVersion(itemId, version);
+    return { versionId: version.id, versionNumber, objectKey: version.storage as string };
   };
 
   const control: ControlDeps = {
@@ -194,6 +227,12 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
     advanceClock: (ms) => clock.advance(ms),
     expireTokens: () => tokens.expireAllAccess(),
     addObject: (spec) => addObject(spec as AddObjectSpec),
+    addFolder: (spec) => ({ folderId: addFolder(spec as AddFolderSpec) }),
+    addFile: (spec) => addFile(spec as AddFileSpec),
+    addVersion: (spec) => {
+      const { itemId, size, name } = spec as { itemId: string; size: number; name?: string };
+      return addVersion(itemId, size, name);
+    },
     replaceObject,
     describe: () => ({ baseUrl, storageUrl, clientId: seed.credentials.clientId, ids: seed.ids, sizes: seed.sizes, now: now(), switches: resolved.switches }),
   };
@@ -238,6 +277,10 @@ export async function createEmulator(options: EmulatorOptions): Promise<RunningE
       return signer.sign({ bucketKey, objectKey, expiresInSeconds: (signOptions.minutes ?? resolved.signedUrlMinutesDefault) * 60, useCdn: signOptions.useCdn ?? false });
     },
     addFile,
+    addFolder,
+    addVersion,
+    moveItem: (itemId, folderId, name) => model.moveItem(itemId, folderId, name),
+    removeItem: (itemId) => model.removeItem(itemId),
     registerCallbackUrl: (clientId, url) => {
       const app = ctx.apps.find((candidate) => candidate.clientId === clientId);
       if (!app) throw new Error(`no app ${clientId}`);

@@ -53,6 +53,21 @@ export interface AddFileSpec {
   name: string;
   /** One entry per version, oldest first. */
   sizes: number[];
+  /** Where the versions' objects are stored (default the Docs bucket, wip.dm.prod). */
+  bucketKey?: string;
+}
+
+export interface AddFolderSpec {
+  projectId: string;
+  parentId: string;
+  name: string;
+}
+
+export interface AddedVersion {
+  versionId: string;
+  versionNumber: number;
+  /** `bucketKey/objectKey` of its object. */
+  objectKey: string;
 }
 
 export interface AddedFile {
@@ -107,6 +122,14 @@ export interface RunningEmulator {
   signedUrl(bucketKey: string, objectKey: string, options?: { minutes?: number; useCdn?: boolean }): string;
   /** A file item (with versions and storage objects) in a seeded folder. */
   addFile(spec: AddFileSpec): AddedFile;
+  /** A folder inside another one; returns its id. */
+  addFolder(spec: AddFolderSpec): string;
+  /** A new tip version of any item (seeded or added), `size` bytes in the bucket of its tip; `name` renames the file. */
+  addVersion(itemId: string, size: number, name?: string): AddedVersion;
+  /** Moves an item to another folder, or renames it in place (`name`). */
+  moveItem(itemId: string, folderId: string, name?: string): void;
+  /** Deletes an item. */
+  removeItem(itemId: string): void;
   /** Adds a callback URL to an app, as its developer would on the APS portal (matched exactly). */
   registerCallbackUrl(clientId: string, url: string): void;
   /** Closes both servers and all sockets. */

@@ -58,12 +58,29 @@ export function safeJoin(root: string, names: readonly string[]): string {
   return target;
 }
 
+/** `name`, or the first `name (n).ext` that `taken` does not refuse. */
+function firstFree(name: string, taken: (candidate: string) => boolean): string {
+  let candidate = name;
+  for (let n = 1; taken(candidate); n++) candidate = numberedName(name, n);
+  return candidate;
+}
+
 /** The target, renamed `name (n).ext` while another file of the same download already claimed it (case-insensitively). */
 export function unclaimed(target: string, claimed: Set<string>): string {
-  let candidate = target;
-  for (let n = 1; claimed.has(candidate.toLowerCase()); n++) candidate = path.join(path.dirname(target), numberedName(path.basename(target), n));
-  claimed.add(candidate.toLowerCase());
-  return candidate;
+  const folder = path.dirname(target);
+  const chosen = path.join(folder, firstFree(path.basename(target), (candidate) => claimed.has(path.join(folder, candidate).toLowerCase())));
+  claimed.add(chosen.toLowerCase());
+  return chosen;
+}
+
+/**
+ * One name in a folder, renamed `name (n).ext` while another entry of that folder already claimed it: names
+ * that differ only in case are one file on Windows and macOS.
+ */
+export function unclaimedName(name: string, claimed: Set<string>): string {
+  const chosen = firstFree(name, (candidate) => claimed.has(candidate.toLowerCase()));
+  claimed.add(chosen.toLowerCase());
+  return chosen;
 }
 
 /** `Tower.rvt` → `Tower.dwf`. */

@@ -6,7 +6,7 @@ import { delay, throwIfAborted } from './delay';
 import { documentedEndpoint } from './documentedLimits';
 import { errorFromResponse, errorFromTransport, requestIdFrom, type ResponseHeaders } from './errorFactory';
 import { redactUrl } from './redact';
-import { RequestBudget } from './requestBudget';
+import { RequestBudget, type RateLimit } from './requestBudget';
 import type { RequestLogEntry, RequestLogHook } from './requestLog';
 import { backoffDelay, DEFAULT_RETRY, errorCodeOf, mayRetry, parseRetryAfter, type RetryOptions } from './retryPolicy';
 
@@ -93,8 +93,10 @@ export class HttpClient {
     const target = this.buildUrl(request);
     const logUrl = redactUrl(target.toString());
     const { body, contentType } = encodeBody(request);
-    // APS budgets requests per endpoint (OSS as a whole): a 429 holds back only what shares its limit.
-    const limit = documentedEndpoint(request.method, target.pathname)?.what;
+    // APS budgets requests per endpoint (OSS as a whole): each request is paced by its documented limit, and a
+    // 429 holds back only what shares that limit.
+    const documented = documentedEndpoint(request.method, target.pathname);
+    const limit: RateLimit | undefined = documented && { name: documented.what, perMinute: documented.perMinute };
     let refreshed = false;
     let retriesUsed = 0;
 
@@ -144,7 +146,7 @@ export class HttpClient {
       const wait = this.retryWait(status, retryAfterMs, retriesUsed, retry);
       if (wait !== undefined && retriesUsed < retry.maxRetries && mayRetry(request.method, request.idempotent, { status })) {
         retriesUsed++;
-        if (status === 429) this.budget.pause(target.host, Date.now() + wait, limit);
+        if (status === 429) this.budget.pause(target.host, Date.now() + wait, limit?.name);
         this.log({ ...entry, retryInMs: wait });
         await delay(wait, request.signal);
         continue;
@@ -202,7 +204,7 @@ export class HttpClient {
     headers: Record<string, string>,
     body: string | Buffer | undefined,
     signal: AbortSignal | undefined,
-    limit: string | undefined,
+    limit: RateLimit | undefined,
     binary: boolean,
   ): Promise<{ status: number; headers: ResponseHeaders; text: string; bytes?: Buffer; durationMs: number } | { error: unknown; durationMs: number }> {
     const release = await this.budget.acquire(url.host, signal, limit);

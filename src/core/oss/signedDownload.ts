@@ -62,7 +62,8 @@ const SIGNED_AT_ONCE = 4;
 /** Docs (Data Management) storage: `wip.dm.prod` in the US, `wip.dm.<region>[.<n>]` elsewhere (e.g. wip.dm.emea.2). */
 const DOCS_BUCKET = /^wip\.dm\.([a-z]+)(?:\.\d+)?$/;
 
-function isDocsBucket(bucketKey: string): boolean {
+/** A Docs (Data Management) bucket: it belongs to Autodesk's Docs service, never to the calling app. */
+export function isDocsBucket(bucketKey: string): boolean {
   return DOCS_BUCKET.test(bucketKey);
 }
 
@@ -137,8 +138,11 @@ export class OssClient {
     return results;
   }
 
-  /** One POST batchsigneds3download (side-effect free, so it may be retried). */
-  private async signBatch(bucketKey: string, entries: readonly BatchEntry[], options: BatchOptions): Promise<BatchResult[]> {
+  /**
+   * One POST batchsigneds3download (side-effect free, so it may be retried). OSS answers 403 (an ApsError)
+   * where the app does not own the bucket; objects it could not sign come back with `error`.
+   */
+  async signBatch(bucketKey: string, entries: readonly BatchEntry[], options: BatchOptions): Promise<BatchResult[]> {
     const requestedAt = Date.now();
     const response = await this.http.request({
       method: 'POST',

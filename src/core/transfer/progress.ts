@@ -95,31 +95,52 @@ export class FileProgressTracker {
   }
 }
 
+/** Calls `emit` about every `intervalMs` between start() and stop() (only when someone listens), and once at stop(). */
+export class ProgressTicker {
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly emit: () => void,
+    private readonly listening: boolean,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    if (!this.listening || this.timer) return;
+    this.timer = setInterval(this.emit, this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.emit();
+  }
+}
+
 /** Sums per-file progress of a batch; emits about every `intervalMs` while running and once at the end. */
 export class AggregateProgressTracker {
   private readonly latest = new Map<number, FileProgress>();
-  private ticker?: NodeJS.Timeout;
+  private readonly ticker: ProgressTicker;
 
   constructor(
     private readonly fileCount: number,
     private readonly listener: ((progress: AggregateProgress) => void) | undefined,
-    private readonly intervalMs = 250,
-  ) {}
+    intervalMs = 250,
+  ) {
+    this.ticker = new ProgressTicker(() => this.emit(), listener !== undefined, intervalMs);
+  }
 
   update(key: number, progress: FileProgress): void {
     this.latest.set(key, progress);
   }
 
   start(): void {
-    if (!this.listener || this.ticker) return;
-    this.ticker = setInterval(() => this.emit(), this.intervalMs);
-    this.ticker.unref();
+    this.ticker.start();
   }
 
   stop(): void {
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = undefined;
-    this.emit();
+    this.ticker.stop();
   }
 
   snapshot(): AggregateProgress {

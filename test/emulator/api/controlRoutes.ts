@@ -17,6 +17,9 @@ export interface ControlDeps {
   advanceClock(ms: number): void;
   expireTokens(): void;
   addObject(spec: unknown): Promise<unknown>;
+  addFolder(spec: unknown): unknown;
+  addFile(spec: unknown): unknown;
+  addVersion(spec: unknown): unknown;
   replaceObject(bucketKey: string, objectKey: string, change: { size?: number; seed?: number }): Promise<unknown>;
   describe(): unknown;
 }
@@ -98,6 +101,24 @@ const routes: ControlRoute[] = [
     method: 'POST', pattern: '/__emulator/objects',
     async handle(exchange, _params, deps) {
       sendJson(exchange, 201, await deps.addObject(await jsonBody(exchange)));
+    },
+  },
+  {
+    method: 'POST', pattern: '/__emulator/folders',
+    async handle(exchange, _params, deps) {
+      sendJson(exchange, 201, deps.addFolder(await jsonBody(exchange)));
+    },
+  },
+  {
+    method: 'POST', pattern: '/__emulator/files',
+    async handle(exchange, _params, deps) {
+      sendJson(exchange, 201, deps.addFile(await jsonBody(exchange)));
+    },
+  },
+  {
+    method: 'POST', pattern: '/__emulator/versions',
+    async handle(exchange, _params, deps) {
+      sendJson(exchange, 201, deps.addVersion(await jsonBody(exchange)));
     },
   },
   {

@@ -144,7 +144,7 @@ export const dataWriteRoutes: ApiRoute[] = [
       const storageKey = storageFor(exchange, ctx, project, relationshipOf(data, 'storage', 'objects'));
       if (!storageKey) return;
       const version = newVersion(item.id, item.versions.length + 1, name, storageKey, actor, ctx.now());
-      const grown = ctx.model.addVersion(item, version);
+      const grown = ctx.model.addVersion(item.id, version);
       sendDocument(exchange, ctx, versionResource(ctx, version), {
         status: 201,
         links: { self: dataHref(ctx, project.id, 'versions', version.id) },

@@ -53,18 +53,39 @@ export class DataModel {
   }
 
   /**
-   * A new version on top of an item. Seeded items are shared by every emulator instance, so the item is
-   * replaced by a copy here rather than changed.
+   * A new tip version of an item; a file's item takes the version's name. The item is replaced by a copy:
+   * seeded items are shared by every emulator instance.
    */
-  addVersion(item: SeedItem, version: SeedVersion): SeedItem {
+  addVersion(itemId: string, version: SeedVersion): SeedItem {
+    const item = this.items.get(itemId);
+    if (!item) throw new Error(`no item ${itemId}`);
     const grown: SeedItem = { ...item, displayName: item.kind === 'file' ? version.name : item.displayName, versions: [...item.versions, version] };
-    this.items.set(grown.id, grown);
+    this.replaceItem(item, grown);
     this.versions.set(version.id, version);
     if (version.storage) this.versionByStorage.set(version.storage, version);
-    const siblings = this.folderItems.get(item.folderId) ?? [];
-    const index = siblings.findIndex((candidate) => candidate.id === item.id);
-    if (index >= 0) siblings[index] = grown;
     return grown;
+  }
+
+  /** Moves an item into another folder (or, with the same folder, leaves it there), renaming it when `name` is given. */
+  moveItem(itemId: string, folderId: string, name?: string): void {
+    const item = this.items.get(itemId);
+    if (!item) throw new Error(`no item ${itemId}`);
+    const versions = name === undefined ? item.versions : item.versions.map((version, index) => (index === item.versions.length - 1 ? { ...version, name } : version));
+    this.removeItem(itemId);
+    this.addItem({ ...item, folderId, versions, ...(name !== undefined ? { displayName: name } : {}) });
+  }
+
+  /** Deletes an item for good (as if it had never been there; BIM 360's recycle bin is not modelled here). */
+  removeItem(itemId: string): void {
+    const item = this.items.get(itemId);
+    if (!item) throw new Error(`no item ${itemId}`);
+    this.items.delete(itemId);
+    this.folderItems.set(item.folderId, this.childItems(item.folderId).filter((sibling) => sibling.id !== itemId));
+  }
+
+  private replaceItem(old: SeedItem, item: SeedItem): void {
+    this.items.set(item.id, item);
+    this.folderItems.set(item.folderId, this.childItems(item.folderId).map((sibling) => (sibling === old ? item : sibling)));
   }
 
   childFolders(folderId: string): SeedFolder[] {
