@@ -1,0 +1,129 @@
+// One part PUT to a signed storage URL: the body read from disk as the connection takes it (never the whole
+// part in memory), a Content-Length, no Authorization header; the answer sorted into what to do next.
+import type { Readable } from 'node:stream';
+import { request, type Dispatcher } from 'undici';
+import { partPutError, uploadRefusalOf } from '../dm/uploadRefusals';
+import { errorCodeOf, isNetworkError, isRetryableStatus, parseRetryAfter } from '../http/retryPolicy';
+import type { TransferFile } from '../transfer/disk/fileSystem';
+import { StallWatchdog } from '../transfer/http/stallWatchdog';
+import { UPLOAD_READ_BYTES } from '../transfer/settings';
+
+/** Worth sending the same part again (a reset, a stall, a 5xx or 429). */
+export class PartRetry extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'PartRetry';
+  }
+}
+
+/** Storage refused the part's signed URL (expired, or no longer accepted): sign it again. */
+export class PartUrlRefused extends Error {
+  constructor(
+    message: string,
+    readonly expired: boolean,
+  ) {
+    super(message);
+    this.name = 'PartUrlRefused';
+  }
+}
+
+/** Storage no longer knows the upload (NoSuchUpload): it must start again under a new upload key. */
+export class UploadSessionGone extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UploadSessionGone';
+  }
+}
+
+/** The local file holds fewer bytes than the part needs: it changed while it was being sent. */
+export class LocalFileShrank extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalFileShrank';
+  }
+}
+
+export interface PartPut {
+  readonly dispatcher: Dispatcher;
+  readonly url: string;
+  readonly file: TransferFile;
+  /** Offset and length of the part in the file. */
+  readonly start: number;
+  readonly length: number;
+  readonly partNumber: number;
+  /** The file's name, for sentences. */
+  readonly name: string;
+  readonly signal: AbortSignal;
+  readonly stallTimeoutMs: number;
+  /** `bytes` more of the part were handed to the connection. */
+  onSent(bytes: number): void;
+}
+
+/** Reads `length` bytes from `start` as the connection asks for them, each read into a fresh buffer (the connection may still hold the last one). */
+async function* partBody(put: PartPut, watchdog: StallWatchdog): AsyncGenerator<Buffer> {
+  for (let offset = 0; offset < put.length; ) {
+    const size = Math.min(UPLOAD_READ_BYTES, put.length - offset);
+    const buffer = Buffer.allocUnsafe(size);
+    const { bytesRead } = await put.file.read(buffer, 0, size, put.start + offset);
+    if (bytesRead === 0) throw new LocalFileShrank(`"${put.name}" ended at ${put.start + offset} bytes while part ${put.partNumber} was sent: it changed.`);
+    offset += bytesRead;
+    watchdog.touch();
+    put.onSent(bytesRead);
+    yield bytesRead === size ? buffer : buffer.subarray(0, bytesRead);
+  }
+}
+
+/** Sends the part once; resolves to the ETag storage answered, or rejects with what to do (see the classes above). */
+export async function putPart(put: PartPut): Promise<string | undefined> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(put.signal.reason);
+  if (put.signal.aborted) onAbort();
+  put.signal.addEventListener('abort', onAbort, { once: true });
+  let stalled = false;
+  const watchdog = new StallWatchdog(put.stallTimeoutMs, () => {
+    stalled = true;
+    controller.abort(new PartRetry('stalled'));
+  });
+  try {
+    const response = await request(put.url, {
+      dispatcher: put.dispatcher,
+      method: 'PUT',
+      headers: { 'content-length': String(put.length), 'content-type': 'application/octet-stream' },
+      // undici documents AsyncIterable bodies (Dispatcher.md, `body`); its types do not list them yet. An empty
+      // part goes as an empty buffer: undici will not pipeline a request whose empty body is an iterator.
+      body: put.length === 0 ? Buffer.alloc(0) : (partBody(put, watchdog) as unknown as Readable),
+      signal: controller.signal,
+    });
+    watchdog.touch();
+    const status = response.statusCode;
+    if (status === 200) {
+      await response.body.dump();
+      const etag = response.headers.etag;
+      return Array.isArray(etag) ? etag[0] : etag;
+    }
+    const text = await response.body.text().catch(() => '');
+    return refusal(status, text, response.headers['retry-after'], put);
+  } catch (error) {
+    if (stalled) throw new PartRetry(`no progress for ${put.stallTimeoutMs} ms`);
+    if (put.signal.aborted) throw put.signal.reason;
+    if (error instanceof LocalFileShrank || error instanceof PartRetry || error instanceof PartUrlRefused || error instanceof UploadSessionGone) throw error;
+    if (isNetworkError(error) || errorCodeOf(error) === 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH') throw new PartRetry(`network error ${errorCodeOf(error)}`);
+    throw error;
+  } finally {
+    watchdog.stop();
+    put.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function refusal(status: number, text: string, retryAfter: string | string[] | undefined, put: PartPut): never {
+  const error = partPutError(status, text, { what: 'part', name: put.name, partNumber: put.partNumber });
+  const refused = uploadRefusalOf(error);
+  if (refused === 'UPLOAD_EXPIRED') throw new UploadSessionGone(error.userMessage);
+  if (refused === 'PART_URL_EXPIRED') throw new PartUrlRefused(error.userMessage, true);
+  if (status === 403) throw new PartUrlRefused(error.userMessage, false);
+  if (isRetryableStatus(status)) throw new PartRetry(error.userMessage, parseRetryAfter(retryAfter));
+  throw error;
+}
