@@ -15,13 +15,15 @@ import { PartLock } from '../transfer/disk/partLock';
 import { isTransferError, TransferError } from '../transfer/errors';
 import { createStorageAgent } from '../transfer/http/agent';
 import { AggregateProgressTracker, FileProgressTracker } from '../transfer/progress';
-import { DEFAULT_ENGINE_CONNECTIONS, MAX_CONNECTIONS, uploadSettings, type UploadSettings } from '../transfer/settings';
+import { BufferPool } from '../transfer/disk/spanWriter';
+import { DEFAULT_ENGINE_CONNECTIONS, MAX_CONNECTIONS, UPLOAD_READ_BYTES, uploadSettings, type UploadSettings } from '../transfer/settings';
 import type { FileProgress, TransferLog } from '../transfer/types';
 import { commitUpload, ensureFolder, type CommitContext, type CommitIntent } from './commit';
 import { defaultJournalDir, JournalStore, type JournalKey } from './journal';
 import { nodeUploadFs, type UploadFs } from './localFiles';
 import { nameKey } from './names';
 import { ObjectUpload, type UploadContext } from './objectUpload';
+import { BUFFERS_PER_PART } from './partPut';
 import { planUpload } from './plan';
 import type { ConflictChoice, PlanOptions, UploadFile, UploadPlan, UploadRunOptions, UploadRunResult, UploadTarget } from './types';
 
@@ -71,6 +73,7 @@ export class UploadEngine {
     this.context = {
       dispatcher: this.dispatcher,
       limiter: new Limiter(cap),
+      buffers: new BufferPool(UPLOAD_READ_BYTES, BUFFERS_PER_PART * cap),
       fs: options.fs ?? nodeUploadFs,
       journals: new JournalStore(this.journalDir, this.journalFs),
       writes: services.writes,

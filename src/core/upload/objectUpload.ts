@@ -11,6 +11,7 @@ import type { Limiter } from '../http/limiter';
 import { backoffDelay } from '../http/retryPolicy';
 import { MIN_PART_BYTES, planParts, type ObjectDetails, type SignedUpload } from '../oss/signedUpload';
 import type { TransferFile } from '../transfer/disk/fileSystem';
+import type { BufferPool } from '../transfer/disk/spanWriter';
 import { TrailingSha1 } from '../transfer/disk/verify';
 import { RestartRequired, TransferError } from '../transfer/errors';
 import type { FileProgressTracker } from '../transfer/progress';
@@ -30,6 +31,8 @@ export interface UploadContext {
   readonly dispatcher: Dispatcher;
   /** Storage connections across all uploads. */
   readonly limiter: Limiter;
+  /** Read buffers for part bodies (UPLOAD_READ_BYTES each). */
+  readonly buffers: BufferPool;
   readonly fs: UploadFs;
   readonly journals: JournalStore;
   readonly writes: Pick<DataManagementWrites, 'createStorage'>;
@@ -229,7 +232,8 @@ export class ObjectUpload {
       let url: string | undefined;
       try {
         url = await urls.urlFor(part);
-        return await putPart({ dispatcher: this.context.dispatcher, url, file, start, length, partNumber: part, name: this.name, signal, stallTimeoutMs: this.settings.stallTimeoutMs, onSent: count.sent });
+        const { dispatcher, buffers } = this.context;
+        return await putPart({ dispatcher, buffers, url, file, start, length, partNumber: part, name: this.name, signal, stallTimeoutMs: this.settings.stallTimeoutMs, onSent: count.sent });
       } catch (error) {
         count.lost();
         if (signal.aborted) throw signal.reason;

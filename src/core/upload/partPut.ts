@@ -5,8 +5,8 @@ import { request, type Dispatcher } from 'undici';
 import { partPutError, uploadRefusalOf } from '../dm/uploadRefusals';
 import { errorCodeOf, isNetworkError, isRetryableStatus, parseRetryAfter } from '../http/retryPolicy';
 import type { TransferFile } from '../transfer/disk/fileSystem';
+import type { BufferPool } from '../transfer/disk/spanWriter';
 import { StallWatchdog } from '../transfer/http/stallWatchdog';
-import { UPLOAD_READ_BYTES } from '../transfer/settings';
 
 /** Worth sending the same part again (a reset, a stall, a 5xx or 429). */
 export class PartRetry extends Error {
@@ -58,21 +58,54 @@ export interface PartPut {
   readonly name: string;
   readonly signal: AbortSignal;
   readonly stallTimeoutMs: number;
+  /** Where the body's read buffers come from (UPLOAD_READ_BYTES each). */
+  readonly buffers: BufferPool;
   /** `bytes` more of the part were handed to the connection. */
   onSent(bytes: number): void;
 }
 
-/** Reads `length` bytes from `start` as the connection asks for them, each read into a fresh buffer (the connection may still hold the last one). */
-async function* partBody(put: PartPut, watchdog: StallWatchdog): AsyncGenerator<Buffer> {
-  for (let offset = 0; offset < put.length; ) {
-    const size = Math.min(UPLOAD_READ_BYTES, put.length - offset);
-    const buffer = Buffer.allocUnsafe(size);
-    const { bytesRead } = await put.file.read(buffer, 0, size, put.start + offset);
-    if (bytesRead === 0) throw new LocalFileShrank(`"${put.name}" ended at ${put.start + offset} bytes while part ${put.partNumber} was sent: it changed.`);
-    offset += bytesRead;
-    watchdog.touch();
-    put.onSent(bytesRead);
-    yield bytesRead === size ? buffer : buffer.subarray(0, bytesRead);
+/** Read buffers a part's body goes through, in turn: the connection has sent a buffer long before its turn comes again. */
+export const BUFFERS_PER_PART = 4;
+
+/**
+ * A part's body, read from disk as the connection asks for it, into BUFFERS_PER_PART buffers taken in turn.
+ * undici writes each chunk to the socket and waits for it to drain before it asks for the next one when the
+ * write did not go through at once (always, for chunks above the socket's high-water mark), so a buffer is
+ * free again long before it is read into again; the SHA-1 check of the whole object after completion would
+ * catch it otherwise. The buffers go back to the pool only once storage answered (it has every byte then).
+ */
+class PartBody {
+  private readonly buffers: Buffer[];
+  private finished = false;
+
+  constructor(
+    private readonly put: PartPut,
+    private readonly watchdog: StallWatchdog,
+  ) {
+    this.buffers = Array.from({ length: BUFFERS_PER_PART }, () => put.buffers.take());
+  }
+
+  async *chunks(): AsyncGenerator<Buffer> {
+    const { put } = this;
+    try {
+      for (let offset = 0, turn = 0; offset < put.length; turn++) {
+        const buffer = this.buffers[turn % BUFFERS_PER_PART];
+        const size = Math.min(buffer.length, put.length - offset);
+        const { bytesRead } = await put.file.read(buffer, 0, size, put.start + offset);
+        if (bytesRead === 0) throw new LocalFileShrank(`"${put.name}" ended at ${put.start + offset} bytes while part ${put.partNumber} was sent: it changed.`);
+        offset += bytesRead;
+        this.watchdog.touch();
+        put.onSent(bytesRead);
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      this.finished = true;
+    }
+  }
+
+  /** The request settled: the buffers go back to the pool if nothing can still read them, else to the collector. */
+  release(answered: boolean): void {
+    if (answered && this.finished) for (const buffer of this.buffers) this.put.buffers.give(buffer);
   }
 }
 
@@ -87,6 +120,8 @@ export async function putPart(put: PartPut): Promise<string | undefined> {
     stalled = true;
     controller.abort(new PartRetry('stalled'));
   });
+  const body = put.length === 0 ? undefined : new PartBody(put, watchdog);
+  let answered = false;
   try {
     const response = await request(put.url, {
       dispatcher: put.dispatcher,
@@ -94,9 +129,10 @@ export async function putPart(put: PartPut): Promise<string | undefined> {
       headers: { 'content-length': String(put.length), 'content-type': 'application/octet-stream' },
       // undici documents AsyncIterable bodies (Dispatcher.md, `body`); its types do not list them yet. An empty
       // part goes as an empty buffer: undici will not pipeline a request whose empty body is an iterator.
-      body: put.length === 0 ? Buffer.alloc(0) : (partBody(put, watchdog) as unknown as Readable),
+      body: body ? (body.chunks() as unknown as Readable) : Buffer.alloc(0),
       signal: controller.signal,
     });
+    answered = true;
     watchdog.touch();
     const status = response.statusCode;
     if (status === 200) {
@@ -114,6 +150,7 @@ export async function putPart(put: PartPut): Promise<string | undefined> {
     throw error;
   } finally {
     watchdog.stop();
+    body?.release(answered);
     put.signal.removeEventListener('abort', onAbort);
   }
 }
