@@ -91,23 +91,29 @@ export class UploadEngine {
   }
 
   /**
-   * Runs a plan: its folders, then its pending files (`concurrentFiles` at a time). A failing file is recorded
-   * in the plan (state, error) and the rest go on. After a cancel the unfinished files stay pending and a run of
-   * the same plan (or a plan of the same files) resumes them from their journals.
+   * Runs a plan: its folders, then its files (`concurrentFiles` at a time). A failing file is recorded in the
+   * plan (state, error) and the rest go on. Running the plan again (after a cancel, a failure or a reload) leaves
+   * the uploaded and skipped files alone and tries the others again, each resumed from its journal.
    */
   async run(plan: UploadPlan, options: UploadRunOptions = {}): Promise<UploadRunResult> {
     const settings = uploadSettings(options);
     const signal = options.signal ?? new AbortController().signal;
     await this.sweepOnce();
+    for (const folder of plan.folders) delete folder.error;
     await this.makeFolders(plan, settings, options, signal);
 
+    const sending = (file: UploadFile) => file.action === 'new-item' || file.action === 'new-version';
     for (const file of plan.files) {
+      if (file.state === 'failed' && sending(file)) {
+        file.state = 'pending';
+        delete file.error;
+      }
       if (file.state !== 'pending') continue;
       if (file.action === 'skip') settle(file, 'skipped', options);
       else if (file.action === 'refused') settle(file, 'failed', options, file.reason);
       else {
-        const refused = plan.folders.find((folder) => folder.refused && pathKey(folder.path) === pathKey(file.folder.slice(0, folder.path.length)));
-        if (refused) settle(file, 'failed', options, `"${file.localPath}" was not uploaded: ${refused.refused}`);
+        const blocked = plan.folders.find((folder) => (folder.refused ?? folder.error) && pathKey(folder.path) === pathKey(file.folder.slice(0, folder.path.length)));
+        if (blocked) settle(file, 'failed', options, `"${file.localPath}" was not uploaded: ${blocked.refused ?? blocked.error}`);
       }
     }
     const queue = plan.files.filter((file) => file.state === 'pending');
@@ -144,8 +150,8 @@ export class UploadEngine {
       signal.throwIfAborted();
       if (folder.refused || folder.id) continue;
       const parent = folder.path.length > 1 ? byPath.get(pathKey(folder.path.slice(0, -1))) : undefined;
-      if (parent?.refused || (parent && !parent.id)) {
-        folder.refused = parent.refused ?? `its folder "${parent.path.at(-1)}" could not be made.`;
+      if (parent && !parent.id) {
+        folder.error = parent.refused ?? parent.error ?? `its folder "${parent.path.at(-1)}" could not be made.`;
         continue;
       }
       const name = folder.path.at(-1) as string;
@@ -155,7 +161,7 @@ export class UploadEngine {
         options.onFolderReady?.(folder);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
-        folder.refused = `the folder "${formatNamesPath([...plan.target.names, ...folder.path])}" could not be made: ${failureReason(error)}`;
+        folder.error = `the folder "${formatNamesPath([...plan.target.names, ...folder.path])}" could not be made: ${failureReason(error)}`;
       }
     }
   }

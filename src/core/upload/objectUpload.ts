@@ -97,6 +97,7 @@ export class ObjectUpload {
         }
         this.context.log('warn', `Starting the upload of ${this.key.localPath} again: ${error.reason}`);
         const journal = this.journal;
+        this.resumedBytes = 0;
         if (error.fresh || !journal) await this.forgetJournal();
         else await this.record({ ...journal, uploadKey: undefined, uploadExpiresAt: undefined, parts: [] });
       }

@@ -51,8 +51,10 @@ export interface UploadFolder {
   readonly existing: boolean;
   /** Its id in APS: known for an existing one, set by the run for a new one. */
   id?: string;
-  /** Why it cannot be made (names the folder); its files are refused with it. */
+  /** Why it cannot be made (a file of that name is in the way); its files are refused with it. */
   refused?: string;
+  /** Why the last run could not make it (its files failed with it); the next run tries again. */
+  error?: string;
 }
 
 /** What became of an uploaded file in APS. */
