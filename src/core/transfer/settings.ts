@@ -72,7 +72,7 @@ export const DEFAULT_MAX_PART_BYTES = 64 * MIB;
 /** Files of an upload sent at the same time. */
 export const DEFAULT_CONCURRENT_UPLOADS = 4;
 /** Bytes read from disk at a time for a part's body. */
-export const UPLOAD_READ_BYTES = 128 * 1024;
+export const UPLOAD_READ_BYTES = 64 * 1024;
 
 export interface UploadSettings {
   readonly connections: number;
