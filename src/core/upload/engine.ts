@@ -100,7 +100,11 @@ export class UploadEngine {
     const signal = options.signal ?? new AbortController().signal;
     await this.sweepOnce();
     for (const folder of plan.folders) delete folder.error;
-    await this.makeFolders(plan, settings, options, signal);
+    try {
+      await this.makeFolders(plan, settings, options, signal);
+    } catch (error) {
+      if (!signal.aborted) throw error;
+    }
 
     const sending = (file: UploadFile) => file.action === 'new-item' || file.action === 'new-version';
     for (const file of plan.files) {
