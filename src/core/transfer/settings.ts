@@ -1,5 +1,5 @@
 // Every default of the transfer engine; the extension's settings and the CLI's options take theirs from here.
-import type { UploadRetry, UploadRunOptions } from '../upload/types';
+import type { UploadRunOptions } from '../upload/types';
 import type { ConflictPolicy, DownloadOptions, RetryPolicy } from './types';
 
 export const MIB = 1024 * 1024;
@@ -79,7 +79,7 @@ export interface UploadSettings {
   readonly concurrentFiles: number;
   readonly maxPartBytes: number;
   readonly progressIntervalMs: number;
-  readonly retry: UploadRetry;
+  readonly retry: RetryPolicy;
   readonly stallTimeoutMs: number;
   readonly maxRestarts: number;
   readonly lockWaitMs: number;

@@ -7,7 +7,8 @@ import { uploadRefusalOf } from '../dm/uploadRefusals';
 import type { DataManagementWrites } from '../dm/writes';
 import { ApsError } from '../http/apsError';
 import { FolderNames, nameKey } from './names';
-import type { ConflictChoice, UploadedAs, UploadRetry } from './types';
+import type { RetryPolicy } from '../transfer/types';
+import type { ConflictChoice, UploadedAs } from './types';
 import { isUncertain, tryAgain } from './uncertain';
 
 export interface CommitContext {
@@ -15,7 +16,7 @@ export interface CommitContext {
   readonly writes: Pick<DataManagementWrites, 'createItem' | 'createVersion' | 'createFolder'>;
   readonly projectId: string;
   readonly kind: HubKind;
-  readonly retry: UploadRetry;
+  readonly retry: RetryPolicy;
   readonly signal?: AbortSignal;
 }
 
@@ -29,7 +30,10 @@ export interface CommitIntent {
   readonly storageUrn: string;
 }
 
-export type Committed = Omit<UploadedAs, 'size' | 'sha1' | 'resumedBytes'>;
+export type Committed = Omit<UploadedAs, 'size' | 'sha1' | 'resumedBytes'> & {
+  /** What it became: a name taken since the plan may have turned a new file into a new version. */
+  readonly action: CommitIntent['action'];
+};
 
 export interface CommitHooks {
   /** Before each POST: record that an item or version with this storage may come to exist. */
@@ -99,14 +103,14 @@ async function post(ctx: CommitContext, intent: CommitIntent): Promise<Committed
   const { projectId, kind, signal } = ctx;
   if (intent.action === 'new-item') {
     const { item, version } = await ctx.writes.createItem(projectId, { folderId: intent.folderId, name: intent.name, storage: intent.storageUrn, kind }, { signal });
-    return committed(item.id, version, item.name, false);
+    return committed(intent, item.id, version, item.name, false);
   }
   const { version, item } = await ctx.writes.createVersion(projectId, { itemId: intent.itemId as string, name: intent.name, storage: intent.storageUrn, kind }, { signal });
-  return committed(intent.itemId as string, version, item?.name ?? version.name, false);
+  return committed(intent, intent.itemId as string, version, item?.name ?? version.name, false);
 }
 
-function committed(itemId: string, version: Version, name: string, adopted: boolean): Committed {
-  return { itemId, versionId: version.id, ...(version.versionNumber !== undefined ? { versionNumber: version.versionNumber } : {}), name, adopted };
+function committed(intent: CommitIntent, itemId: string, version: Version, name: string, adopted: boolean): Committed {
+  return { action: intent.action, itemId, versionId: version.id, ...(version.versionNumber !== undefined ? { versionNumber: version.versionNumber } : {}), name, adopted };
 }
 
 /** The item or version this storage object already backs, if a POST for `intent` happened. */
@@ -114,7 +118,7 @@ async function findMade(ctx: CommitContext, intent: CommitIntent): Promise<Commi
   const itemIds = intent.action === 'new-version' ? [intent.itemId as string] : (await namedIn(ctx, intent.folderId, intent.name)).filter((entry) => entry.type === 'items').map((entry) => entry.id);
   for (const itemId of itemIds) {
     const version = await versionWithStorage(ctx, itemId, intent.storageUrn);
-    if (version) return committed(itemId, version, version.name, true);
+    if (version) return committed(intent, itemId, version, version.name, true);
   }
   return undefined;
 }

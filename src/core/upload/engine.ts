@@ -195,8 +195,11 @@ export class UploadEngine {
         settle(file, 'skipped', options);
         return;
       }
-      file.name = committed.name;
-      file.result = { ...committed, size: journal.completed.size, sha1: journal.completed.sha1, resumedBytes: stored.resumedBytes };
+      const { action, ...made } = committed;
+      file.name = made.name;
+      file.action = action;
+      if (action === 'new-version') file.itemId = made.itemId;
+      file.result = { ...made, size: journal.completed.size, sha1: journal.completed.sha1, resumedBytes: stored.resumedBytes };
       progress.setPhase('done');
       this.context.log('info', `Uploaded ${file.localPath} to ${remote} (${journal.completed.size} bytes, version ${committed.versionNumber ?? '?'}${committed.adopted ? ', found already made' : ''}).`);
       settle(file, 'uploaded', options);

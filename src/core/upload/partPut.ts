@@ -126,7 +126,8 @@ export async function putPart(put: PartPut): Promise<string | undefined> {
     const response = await request(put.url, {
       dispatcher: put.dispatcher,
       method: 'PUT',
-      headers: { 'content-length': String(put.length), 'content-type': 'application/octet-stream' },
+      // Only what S3 needs: a presigned URL may sign no other header.
+      headers: { 'content-length': String(put.length) },
       // undici documents AsyncIterable bodies (Dispatcher.md, `body`); its types do not list them yet. An empty
       // part goes as an empty buffer: undici will not pipeline a request whose empty body is an iterator.
       body: body ? (body.chunks() as unknown as Readable) : Buffer.alloc(0),

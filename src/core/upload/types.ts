@@ -1,7 +1,7 @@
 // The upload's public shapes: where files go, the plan a user confirms (plain JSON, so a job can keep it and
 // run it again after a reload), what happens on a name conflict, and how each file ends.
 import type { HubKind } from '../dm/models';
-import type { AggregateProgress, FileProgress, TransferLog } from '../transfer/types';
+import type { AggregateProgress, FileProgress, RetryPolicy, TransferLog } from '../transfer/types';
 
 /** What a file whose name is taken becomes: a new version of that item, a new item under a numbered name, or nothing. */
 export type ConflictChoice = 'new-version' | 'keep-both' | 'skip';
@@ -150,21 +150,14 @@ export interface UploadRunOptions {
   /** A folder was created (or found) in APS. */
   readonly onFolderReady?: (folder: UploadFolder) => void;
   readonly progressIntervalMs?: number;
-  readonly retry?: Partial<UploadRetry>;
+  /** Part retries per part, and lookups after a lost answer (the transfer engine's policy). */
+  readonly retry?: Partial<RetryPolicy>;
   /** No byte taken by a part's connection for this long aborts and sends the part again (default 30 s). */
   readonly stallTimeoutMs?: number;
   /** Times one file may start over (its upload expired, or the local file changed while it was sent; default 3). */
   readonly maxRestarts?: number;
   /** How long to wait for another process uploading the same file to the same place (default 10 s). */
   readonly lockWaitMs?: number;
-}
-
-export interface UploadRetry {
-  /** Consecutive failed attempts allowed per part, and per lost-answer check. */
-  readonly attempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly maxRetryAfterMs: number;
 }
 
 export interface UploadRunResult {

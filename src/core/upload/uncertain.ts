@@ -3,7 +3,7 @@
 import { isApsError } from '../http/apsError';
 import { delay } from '../http/delay';
 import { backoffDelay } from '../http/retryPolicy';
-import type { UploadRetry } from './types';
+import type { RetryPolicy } from '../transfer/types';
 
 /** The call may or may not have been carried out by APS. */
 export function isUncertain(error: unknown): boolean {
@@ -14,7 +14,7 @@ export function isUncertain(error: unknown): boolean {
  * Runs `step` until it settles, waiting with backoff between tries, as long as `again(error)` says the error is
  * worth another try and fewer than `retry.attempts` retries were spent; the last error is thrown.
  */
-export async function tryAgain<T>(retry: UploadRetry, signal: AbortSignal | undefined, again: (error: unknown) => boolean, step: (attempt: number) => Promise<T>): Promise<T> {
+export async function tryAgain<T>(retry: RetryPolicy, signal: AbortSignal | undefined, again: (error: unknown) => boolean, step: (attempt: number) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await step(attempt);

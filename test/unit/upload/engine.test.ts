@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { locateRemote } from '../../../src/core/remote/locate';
-import { nodeUploadFs, partLayout, uploadTargetOf, UploadTargetError, type UploadConflict, type UploadFs } from '../../../src/core/upload';
+import { createApsClient } from '../../../src/core/client';
+import { nodeUploadFs, partLayout, UploadEngine, uploadTargetOf, UploadTargetError, type UploadConflict, type UploadFs } from '../../../src/core/upload';
 import type { FileProgress } from '../../../src/core/transfer';
 import { FAST, MiB, sha1Of, TOWER, useUploadHarness } from './harness';
 
@@ -134,6 +135,60 @@ describe('upload engine', function () {
         assert.match(events[0].path, new RegExp(`${h.folderName}/`));
       }
       assert.equal(overall.at(-1), files[0].size + files[1].size);
+    });
+  });
+
+  describe('where the target is', () => {
+    it('gives new items, versions and folders the extension types of the hub: ACC takes autodesk.bim360, a personal hub autodesk.core', async () => {
+      const acc = await uploadTargetOf(h.client.dm, await locateRemote(h.client.dm, 'Emulator ACC Account/Hospital/Project Files'));
+      assert.deepEqual([acc.kind, acc.plansFolder], ['acc', false]);
+      await h.file(`ACC ${h.folderName}/Ward B.dwg`, 100);
+      const engine = h.engine();
+      const result = await engine.run(await engine.plan([path.join(h.dir, `ACC ${h.folderName}`)], acc), FAST);
+      assert.deepEqual(result.failed, []);
+      const folder = (await h.client.dm.listFolderContents(acc.projectId, acc.folderId)).find((entry) => entry.name === `ACC ${h.folderName}`)!;
+      assert.equal(folder.extensionType, 'folders:autodesk.bim360:Folder');
+      const [item] = await h.client.dm.listFolderContents(acc.projectId, folder.id);
+      assert.deepEqual([item.extensionType, item.type === 'items' ? item.tip?.extensionType : undefined], ['items:autodesk.bim360:File', 'versions:autodesk.bim360:File']);
+
+      // Personal hubs answer only a signed-in user: a 3-legged token of the demo user.
+      const { ids } = h.emulator.seed;
+      const token = h.emulator.issueToken({ scopes: ['data:read', 'data:write', 'data:create'], userId: ids.users.demo });
+      const asUser = createApsClient({ baseUrl: h.emulator.baseUrl, auth: { kind: 'token', accessToken: token }, proxy: { url: '' } });
+      try {
+        const personal = await uploadTargetOf(asUser.dm, await locateRemote(asUser.dm, "Dana's Hub/Demo Project/Demo Project"));
+        assert.equal(personal.kind, 'fusion');
+        const local = await h.file(`Sketch ${h.folderName}.f3d`, 200);
+        const own = new UploadEngine(asUser, { journalDir: h.journalDir });
+        const uploaded = await own.run(await own.plan([local.path], personal), FAST);
+        await own.close();
+        assert.deepEqual(uploaded.failed, []);
+        const made = (await asUser.dm.listFolderContents(personal.projectId, personal.folderId)).find((entry) => entry.name === `Sketch ${h.folderName}.f3d`)!;
+        assert.equal(made.extensionType, 'items:autodesk.core:File');
+      } finally {
+        await asUser.close();
+      }
+    });
+
+    it('resolves a name taken after the plan as the plan said: a new version, or (asked again) a numbered name', async () => {
+      const engine = h.engine();
+      const mine = await h.file('mine/Late.txt', 100);
+      const other = await h.file('other/Late.txt', 50);
+      const newVersion = await engine.plan([mine.path], h.target());
+      const asked = await engine.plan([mine.path], h.target(), { conflict: 'ask', onConflict: async () => 'skip' });
+      assert.deepEqual([newVersion.files[0].action, asked.files[0].action], ['new-item', 'new-item']);
+      // Someone else puts a Late.txt there meanwhile.
+      await engine.run(await engine.plan([other.path], h.target()), FAST);
+      const item = (await h.item('Late.txt'))!;
+
+      const first = await engine.run(newVersion, FAST);
+      assert.deepEqual([first.uploaded[0].result?.itemId, first.uploaded[0].result?.versionNumber], [item.id, 2]);
+      const lateAnswers: string[] = [];
+      const second = await engine.run(asked, { ...FAST, onConflict: async (conflict) => (lateAnswers.push(conflict.existing.name), 'keep-both') });
+      assert.deepEqual(lateAnswers, ['Late.txt']);
+      assert.equal(second.uploaded[0].result?.name, 'Late (1).txt');
+      assert.deepEqual((await h.contents()).map((entry) => entry.name).sort(), ['Late (1).txt', 'Late.txt']);
+      assert.equal((await h.versions(item.id)).length, 2);
     });
   });
 
