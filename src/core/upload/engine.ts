@@ -122,12 +122,14 @@ export class UploadEngine {
     }
     const queue = plan.files.filter((file) => file.state === 'pending');
     const aggregate = new AggregateProgressTracker(queue.length, options.onProgress, settings.progressIntervalMs);
+    // The overall total is known from the start: each file's size as planned, until it is read again.
+    queue.forEach((file, index) => aggregate.update(index, { identity: file.localPath, path: file.name, phase: 'queued', totalBytes: file.size, transferredBytes: 0, bytesPerSecond: 0 }));
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < queue.length && !signal.aborted) {
         const index = next++;
         await this.runFile(plan, queue[index], settings, options, signal, (progress) => {
-          aggregate.update(index, progress);
+          aggregate.update(index, progress.totalBytes === undefined ? { ...progress, totalBytes: queue[index].size } : progress);
           options.onFileProgress?.(queue[index], progress);
         });
       }

@@ -118,10 +118,11 @@ describe('upload engine', function () {
       const engine = h.engine();
       const perFile = new Map<string, FileProgress[]>();
       const overall: number[] = [];
+      const totals: number[] = [];
       await engine.run(await engine.plan(files.map((file) => file.path), h.target()), {
         ...FAST,
         onFileProgress: (file, progress) => perFile.set(file.localPath, [...(perFile.get(file.localPath) ?? []), progress]),
-        onProgress: (progress) => overall.push(progress.transferredBytes),
+        onProgress: (progress) => (overall.push(progress.transferredBytes), totals.push(progress.totalBytes)),
       });
       for (const file of files) {
         const events = perFile.get(file.path) ?? [];
@@ -135,6 +136,7 @@ describe('upload engine', function () {
         assert.match(events[0].path, new RegExp(`${h.folderName}/`));
       }
       assert.equal(overall.at(-1), files[0].size + files[1].size);
+      assert.ok(totals.every((total) => total === files[0].size + files[1].size), 'the overall total is known from the start');
     });
   });
 
