@@ -8,7 +8,7 @@ import { uploadRefusalOf } from '../dm/uploadRefusals';
 import { isApsError } from '../http/apsError';
 import { delay } from '../http/delay';
 import type { Limiter } from '../http/limiter';
-import { backoffDelay } from '../http/retryPolicy';
+import { backoffDelay, errorCodeOf } from '../http/retryPolicy';
 import { MIN_PART_BYTES, planParts, type ObjectDetails, type SignedUpload } from '../oss/signedUpload';
 import type { TransferFile } from '../transfer/disk/fileSystem';
 import type { BufferPool } from '../transfer/disk/spanWriter';
@@ -18,7 +18,7 @@ import type { FileProgressTracker } from '../transfer/progress';
 import { MIB, type UploadSettings } from '../transfer/settings';
 import type { TransferLog } from '../transfer/types';
 import type { JournalKey, JournalStore, UploadJournalData } from './journal';
-import type { UploadFs } from './localFiles';
+import { localProblem, type UploadFs } from './localFiles';
 import { LocalFileShrank, PartRetry, PartUrlRefused, putPart, UploadSessionGone } from './partPut';
 import { PartUrls, type UploadSession } from './partUrls';
 import { isUncertain, tryAgain } from './uncertain';
@@ -107,7 +107,7 @@ export class ObjectUpload {
   private async attempt(): Promise<StoredObject> {
     const { fs } = this.context;
     this.progress.setPhase('resolving');
-    const local = await fs.stat(this.key.localPath);
+    const local = await this.localStep(() => fs.stat(this.key.localPath));
     let journal = this.journal;
     if (journal && (journal.local.size !== local.size || journal.local.mtimeMs !== local.mtimeMs)) {
       this.context.log('info', `${this.key.localPath} changed since its upload began: sending it afresh.`);
@@ -138,7 +138,7 @@ export class ObjectUpload {
     } else if (journal.parts.length > 0) {
       this.context.log('info', `Resuming ${this.key.localPath}: ${journal.parts.length} of ${journal.partCount} parts are in storage already.`);
     }
-    const file = await fs.open(this.key.localPath);
+    const file = await this.localStep(() => fs.open(this.key.localPath));
     const hasher = new TrailingSha1(file, local.size, this.signal);
     try {
       hasher.advance(local.size);
@@ -294,6 +294,16 @@ export class ObjectUpload {
     }).catch((error: unknown) => {
       throw error instanceof CompletionUnknown ? error.cause : error;
     });
+  }
+
+  /** A read of the local file; its failure as a sentence naming the file (gone, unreadable). */
+  private async localStep<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      const code = errorCodeOf(error) === 'ENOENT' ? 'not-found' : errorCodeOf(error) === 'EACCES' || errorCodeOf(error) === 'EPERM' ? 'file-access-denied' : 'io';
+      throw new TransferError(code, localProblem(this.key.localPath, error), { cause: error });
+    }
   }
 
   private async openedSession(session: UploadSession): Promise<void> {

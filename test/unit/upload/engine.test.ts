@@ -1,7 +1,7 @@
 // The upload engine against the strict emulator: files and folders into a folder, new versions, conflicts,
 // bad input; what APS holds afterwards read back through the emulator (items, versions, stored bytes).
 import * as assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { locateRemote } from '../../../src/core/remote/locate';
 import { createApsClient } from '../../../src/core/client';
@@ -255,6 +255,17 @@ describe('upload engine', function () {
       assert.deepEqual(result.failed.map((file) => file.error), [`"${missing}" does not exist.`, `"${locked.path}" cannot be read: permission denied.`]);
       assert.deepEqual((await h.contents()).map((entry) => entry.name), ['Good.txt']);
       assert.equal(h.emulator.requests.list({ method: 'POST', path: /\/storage$/ }).length, 1, 'no storage for the refused ones');
+    });
+
+    it('says a file was removed after the plan, naming it, and uploads the others', async () => {
+      const gone = await h.file('Gone.txt', 10);
+      const kept = await h.file('Kept.txt', 10);
+      const engine = h.engine();
+      const plan = await engine.plan([gone.path, kept.path], h.target());
+      await rm(gone.path);
+      const result = await engine.run(plan, FAST);
+      assert.deepEqual(result.failed.map((file) => file.error), [`"${gone.path}" does not exist.`]);
+      assert.deepEqual((await h.contents()).map((entry) => entry.name), ['Kept.txt']);
     });
 
     it('refuses a name APS refuses, naming the file, with nothing created', async () => {
