@@ -4,19 +4,22 @@ import type { ApsClient } from '../core/client';
 import { failureReason } from '../core/failureReason';
 import { MirrorError } from '../core/mirror';
 import { RemoteNotFound } from '../core/remote/locate';
+import { MIN_PART_BYTES } from '../core/oss/signedUpload';
 import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type ConflictPolicy } from '../core/transfer';
+import type { ConflictChoice } from '../core/upload';
 import { connect, ENVIRONMENT_HELP, SetupError } from './connect';
 import { DOWNLOAD_HELP, runDownload, UsageError } from './download';
 import { LS_HELP, runLs } from './ls';
 import { runSearch, SEARCH_HELP, SearchRefused } from './search';
 import { MIRROR_HELP, runMirrorCommand } from './mirror';
 import { Output } from './output';
+import { runUpload, UPLOAD_HELP } from './upload';
 
 declare const CLI_VERSION: string;
 
 const HELP = `Usage: aps-explorer <command> [arguments] [options]
 
-Browse and download Autodesk Platform Services (BIM 360, ACC, Fusion) data.
+Browse, download and upload Autodesk Platform Services (BIM 360, ACC, Fusion) data.
 
 Commands:
   ls [<remote>]                      list hubs, projects, folders, files or versions
@@ -24,6 +27,7 @@ Commands:
   download <http(s)-url> <file>      download a plain URL
   search <remote> <text>             find files in a project or folder (APS folder search)
   mirror <remote> <local-dir>        keep a local copy of a folder or project in step
+  upload <local>... <remote>         upload files and folders into a folder, or a new version
 
 Run "aps-explorer <command> --help" for a command's arguments and options.
 
@@ -55,6 +59,16 @@ const mirrorOptions = {
 } satisfies ParseArgsConfig['options'];
 
 const CONFLICTS: Record<string, ConflictPolicy> = { overwrite: 'overwrite', skip: 'skip', 'keep-both': 'keepBoth' };
+
+const uploadOptions = {
+  ...common,
+  connections: { type: 'string' },
+  'part-size': { type: 'string' },
+  conflict: { type: 'string', default: 'new-version' },
+  'dry-run': { type: 'boolean', default: false },
+} satisfies ParseArgsConfig['options'];
+
+const UPLOAD_CONFLICTS: Record<string, ConflictChoice> = { 'new-version': 'new-version', 'keep-both': 'keep-both', skip: 'skip' };
 
 /** Runs one command line (without node and the script) and resolves to the exit status. */
 export async function main(argv: readonly string[], signal: AbortSignal): Promise<number> {
@@ -143,6 +157,30 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
         void client.close();
       }
     }
+    if (verb === 'upload') {
+      const { values, positionals } = parseArgs({ args: [...rest], options: uploadOptions, allowPositionals: true });
+      if (values.help) return help(UPLOAD_HELP);
+      if (positionals.length < 2) throw new UsageError('upload takes one or more local files or folders, then the <remote> folder (or file) they go to.');
+      const conflict = UPLOAD_CONFLICTS[values.conflict];
+      if (!conflict) throw new UsageError('--conflict is new-version, keep-both or skip.');
+      const partSize = values['part-size'] === undefined ? undefined : parseBytes(values['part-size']);
+      if (partSize !== undefined && partSize < MIN_PART_BYTES) throw new UsageError('--part-size is at least 5M (parts but the last must be 5 MiB or more).');
+      output = new Output({ json: values.json, quiet: values.quiet });
+      let client: ApsClient | undefined;
+      try {
+        const args = {
+          sources: positionals.slice(0, -1),
+          remote: positionals.at(-1) as string,
+          conflict,
+          connections: values.connections === undefined ? undefined : connections(values.connections),
+          partSize,
+          dryRun: values['dry-run'],
+        };
+        return await runUpload(args, output, signal, () => (client ??= connect(values['base-url'])));
+      } finally {
+        void client?.close();
+      }
+    }
     throw new UsageError(`Unknown command "${verb}".`);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -164,7 +202,7 @@ function help(text: string): number {
 }
 
 function helpFor(verb: string | undefined): string | undefined {
-  return verb === 'ls' ? LS_HELP : verb === 'download' ? DOWNLOAD_HELP : verb === 'search' ? SEARCH_HELP : verb === 'mirror' ? MIRROR_HELP : undefined;
+  return verb === 'ls' ? LS_HELP : verb === 'download' ? DOWNLOAD_HELP : verb === 'search' ? SEARCH_HELP : verb === 'mirror' ? MIRROR_HELP : verb === 'upload' ? UPLOAD_HELP : undefined;
 }
 
 function connections(text: string): number {

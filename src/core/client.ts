@@ -9,6 +9,7 @@ import { MemoryTokenStore, type TokenStore } from './auth/tokenStore';
 import { TwoLeggedAuth } from './auth/twoLeggedAuth';
 import type { StorageLocation } from './dm/ids';
 import { DataManagementClient } from './dm/dataManagement';
+import { DataManagementWrites } from './dm/writes';
 import { PdfExports } from './exports/pdfExports';
 import type { RequestAuthorizer } from './http/authorizer';
 import { createDispatcher, type DispatcherOptions, type ProxySettings } from './http/dispatcher';
@@ -17,6 +18,7 @@ import { DEFAULT_BUDGET, RequestBudget, type BudgetOptions } from './http/reques
 import type { RequestLogHook } from './http/requestLog';
 import type { RetryOptions } from './http/retryPolicy';
 import { OssClient } from './oss/signedDownload';
+import { SignedUpload } from './oss/signedUpload';
 import { ossObjectSource } from './transfer/sources/ossSource';
 import type { ObjectSource } from './transfer/types';
 
@@ -83,6 +85,10 @@ export interface ApsServices {
   dm: DataManagementClient;
   oss: OssClient;
   exports: PdfExports;
+  /** Data Management writes for uploads: POST storage, items, versions, folders (never repeated blindly). */
+  writes: DataManagementWrites;
+  /** OSS upload calls: signed part URLs, completion, object details. */
+  signedUpload: SignedUpload;
   /** A storage object as the transfer engine's source: every resolve asks signeds3download for a fresh URL. */
   objectSource(location: StorageLocation): ObjectSource;
 }
@@ -142,6 +148,8 @@ function servicesSignedBy(http: HttpClient, region: ApsRegion, hasUserContext: b
     dm: new DataManagementClient(http),
     oss,
     exports: new PdfExports(http, () => hasUserContext),
+    writes: new DataManagementWrites(http),
+    signedUpload: new SignedUpload(http, region),
     objectSource: (location) => ossObjectSource(location, (minutesExpiration, signal) => oss.signedDownload(location, { minutesExpiration, signal })),
   };
 }

@@ -10,7 +10,7 @@ import { DEFAULT_BUDGET } from '../../src/core/http/requestBudget';
 import { DEFAULT_ENGINE_CONNECTIONS } from '../../src/core/transfer/settings';
 import { seed } from '../emulator/seed';
 import { startEmulatorProcess } from './emulatorProcess';
-import { peakRss } from './transfer.bench';
+import { peakRss } from './processes';
 
 const LATENCY_MS = 50;
 const KiB = 1024;

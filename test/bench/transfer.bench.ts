@@ -2,18 +2,18 @@
 // in a child process, driven through its control API. Capped: 16 MiB/s per connection + 20 ms per
 // request. Then uncapped vs curl, then peak RSS for 1 GiB. One run each; APS_BENCH_RUNS=N keeps the
 // fastest of N runs of every contender alike, run in rounds (every contender once per round).
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseBytes } from '../../src/cli/main';
 import { seed, type SizeName } from '../emulator/seed';
 import { startEmulatorProcess } from './emulatorProcess';
 import type { HostedDownload, HostedResult } from './engineHost';
+import { contenderEnv, installed, mib, MiB, runMeasured, table } from './processes';
 
-const MiB = 1024 * 1024;
 const CAP = 16 * MiB;
 const LATENCY_MS = 20;
 /** The command line as it ships. */
@@ -49,10 +49,6 @@ interface Measurement {
   readonly peakRssBytes?: number;
   readonly ok: boolean;
   readonly note?: string;
-}
-
-function installed(command: string): boolean {
-  return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 function engine(connections: number, chunk: string, extra: string[] = []): Contender {
@@ -198,17 +194,6 @@ class EngineHost {
 
 const engineHost = new EngineHost();
 
-/**
- * Every contender honours HTTP(S)_PROXY, and the emulator is on loopback. NODE_EXTRA_CA_CERTS goes:
- * only Node reads it, Node 20 parses that bundle at start-up even for plain http, and the origin is
- * plain http (the cost is measured and printed, see nodeStartup).
- */
-function contenderEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_PROXY: [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',') };
-  delete env.NODE_EXTRA_CA_CERTS;
-  return env;
-}
-
 /** Median wall time of `node -e 0` in ms, with the given environment. */
 function nodeStartMs(env: NodeJS.ProcessEnv): number {
   const times: number[] = [];
@@ -230,33 +215,12 @@ function nodeStartup(): string {
   );
 }
 
-/** VmHWM of a running process (Linux), sampled until it exits: the high-water mark only grows. */
-export async function peakRss(pid: number): Promise<number | undefined> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
-  const match = status ? /VmHWM:\s+(\d+) kB/.exec(status) : null;
-  return match ? Number(match[1]) * 1024 : undefined;
-}
-
 async function measureOnce(contender: Contender, url: string, out: string): Promise<Measurement> {
   await rm(out, { force: true });
   if (contender.hosted) return measureHosted({ ...contender.hosted, url, out });
-  const started = performance.now();
-  const child = spawn(contender.command, contender.args(url, out), { stdio: ['ignore', 'pipe', 'pipe'], env: contenderEnv() });
-  let stderr = '';
-  let stdout = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  let peak: number | undefined;
-  const sampler = setInterval(() => {
-    void peakRss(child.pid as number).then((value) => {
-      if (value !== undefined) peak = Math.max(peak ?? 0, value);
-    });
-  }, 10);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  const engineSeconds = stdout.startsWith('{') ? (JSON.parse(stdout) as { seconds?: number }).seconds : undefined;
-  return { seconds, engineSeconds, peakRssBytes: peak, ok: code === 0, note: code === 0 ? undefined : `exit ${code}: ${stderr.trim().slice(0, 200)}` };
+  const run = await runMeasured(contender.command, contender.args(url, out));
+  const engineSeconds = run.stdout.startsWith('{') ? (JSON.parse(run.stdout) as { seconds?: number }).seconds : undefined;
+  return { seconds: run.seconds, engineSeconds, peakRssBytes: run.peakRssBytes, ok: run.code === 0, note: run.code === 0 ? undefined : `exit ${run.code}: ${run.stderr.trim().slice(0, 200)}` };
 }
 
 async function measureHosted(job: HostedDownload): Promise<Measurement> {
@@ -354,16 +318,6 @@ class EmulatorClient {
     await this.json('/__emulator/faults', { method: 'DELETE' });
     if (faults.length > 0) await this.json('/__emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
   }
-}
-
-function mib(bytes: number): string {
-  return (bytes / MiB).toFixed(1);
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
 function engineOwn(m: Measurement): string {

@@ -35,6 +35,11 @@ export function plansFolderAccepts(fileName: string): boolean {
   return dot > 0 && (PLANS_FILE_TYPES as readonly string[]).includes(fileName.slice(dot + 1).toLowerCase());
 }
 
+/** Why a file cannot go into a BIM 360 Plans folder, naming it. */
+export function plansRefusalSentence(fileName: string): string {
+  return `${quoted(fileName)} cannot go into the Plans folder: it takes only ${PLANS_FILE_TYPES.map((type) => type.toUpperCase()).join(', ')} files.`;
+}
+
 /** What the failing call was doing, for the sentence. */
 export interface UploadStep {
   /** 'file' for storage, items and versions; 'folder' for folders; 'part' for a part PUT; 'upload' for OSS calls. */
@@ -71,7 +76,7 @@ function classify(error: ApsError, step: UploadStep): { refusal: UploadRefusal; 
     return { refusal: 'UPLOAD_EXPIRED', sentence: `The upload of ${name} has expired or was already completed in Autodesk; it has to start again.` };
   }
   if (error.status === 400 && step.what === 'file' && /plans/i.test(detail) && !plansFolderAccepts(step.name)) {
-    return { refusal: 'PLANS_FILE_TYPE', sentence: `${name} cannot go into the Plans folder: it takes only ${PLANS_FILE_TYPES.map((type) => type.toUpperCase()).join(', ')} files.` };
+    return { refusal: 'PLANS_FILE_TYPE', sentence: plansRefusalSentence(step.name) };
   }
   if (error.status === 400 && /\bname\b/i.test(detail) && /not allowed|reserved|invalid|too long|longer/i.test(detail)) {
     return { refusal: 'NAME_REFUSED', sentence: `Autodesk refused the name ${name}. It says: ${detail.trim().replace(/\.$/, '')}.` };

@@ -1,12 +1,14 @@
 import type { AggregateProgress, FileProgress, TransferPhase } from './types';
 
 const TERMINAL: ReadonlySet<TransferPhase> = new Set(['done', 'skipped', 'failed', 'cancelled']);
+/** The phases in which bytes move: progress ticks and the rate is measured. */
+const MOVING: ReadonlySet<TransferPhase> = new Set(['downloading', 'uploading']);
 
 /**
- * Progress of one file: counts distinct bytes written, never goes backwards (a restart holds the
- * shown value until the new attempt passes it), never exceeds the size; emits on phase changes and
- * about every `intervalMs` while downloading. When a restart finds the object resized, the value
- * held keeps its fraction of the size: the percentage still never goes back nor past 100 %.
+ * Progress of one file: counts distinct bytes written (or, uploading, sent), never goes backwards (a
+ * restart holds the shown value until the new attempt passes it), never exceeds the size; emits on
+ * phase changes and about every `intervalMs` while bytes move. When a restart finds the object
+ * resized, the value held keeps its fraction of the size: the percentage still never goes back nor past 100 %.
  */
 export class FileProgressTracker {
   private phase: TransferPhase = 'queued';
@@ -49,17 +51,17 @@ export class FileProgressTracker {
     if (TERMINAL.has(this.phase)) return;
     this.phase = phase;
     if (phase === 'done') this.shown = this.total ?? this.shown;
-    if (phase === 'downloading' && !this.ticker && this.listener) {
+    if (MOVING.has(phase) && !this.ticker && this.listener) {
       this.ticker = setInterval(() => this.emit(), this.intervalMs);
       this.ticker.unref();
-    } else if (phase !== 'downloading') {
+    } else if (!MOVING.has(phase)) {
       this.stopTicker();
     }
     this.emit();
   }
 
   snapshot(): FileProgress {
-    const bytesPerSecond = this.phase === 'downloading' ? this.rate.bytesPerSecond() : 0;
+    const bytesPerSecond = MOVING.has(this.phase) ? this.rate.bytesPerSecond() : 0;
     return {
       identity: this.identity,
       path: this.path,
@@ -155,7 +157,7 @@ export class AggregateProgressTracker {
       finishedFiles: count('done'),
       failedFiles: count('failed', 'cancelled'),
       skippedFiles: count('skipped'),
-      activeFiles: count('resolving', 'downloading', 'verifying', 'finalizing'),
+      activeFiles: count('resolving', 'downloading', 'uploading', 'verifying', 'finalizing'),
       totalBytes,
       transferredBytes,
       bytesPerSecond,

@@ -1,4 +1,5 @@
 // Every default of the transfer engine; the extension's settings and the CLI's options take theirs from here.
+import type { UploadRunOptions } from '../upload/types';
 import type { ConflictPolicy, DownloadOptions, RetryPolicy } from './types';
 
 export const MIB = 1024 * 1024;
@@ -61,5 +62,40 @@ export function downloadSettings(options: DownloadOptions): DownloadSettings {
     journalIntervalMs: clampInteger(options.journalIntervalMs, 2_000, 10, 600_000),
     lockWaitMs: clampInteger(options.lockWaitMs, 10_000, 0, 600_000),
     maxRestarts: clampInteger(options.maxRestarts, 3, 0, 100),
+  };
+}
+
+// Uploads (src/core/upload) take theirs from here too.
+
+/** Largest upload part unless a file needs bigger ones to fit in 10,000: a part that fails is sent again whole. */
+export const DEFAULT_MAX_PART_BYTES = 64 * MIB;
+/** Files of an upload sent at the same time. */
+export const DEFAULT_CONCURRENT_UPLOADS = 4;
+/** Bytes read from disk at a time for a part's body. */
+export const UPLOAD_READ_BYTES = 64 * 1024;
+
+export interface UploadSettings {
+  readonly connections: number;
+  readonly concurrentFiles: number;
+  readonly maxPartBytes: number;
+  readonly progressIntervalMs: number;
+  readonly retry: RetryPolicy;
+  readonly stallTimeoutMs: number;
+  readonly maxRestarts: number;
+  readonly lockWaitMs: number;
+}
+
+export function uploadSettings(options: UploadRunOptions): UploadSettings {
+  const { connections, progressIntervalMs, retry, stallTimeoutMs, maxRestarts, lockWaitMs } = options;
+  const download = downloadSettings({ connections, progressIntervalMs, retry, stallTimeoutMs, maxRestarts, lockWaitMs });
+  return {
+    connections: download.connections,
+    concurrentFiles: clampInteger(options.concurrentFiles, DEFAULT_CONCURRENT_UPLOADS, 1, 64),
+    maxPartBytes: clampInteger(options.partSize, DEFAULT_MAX_PART_BYTES, 5 * MIB, 5 * 1024 * MIB),
+    progressIntervalMs: download.progressIntervalMs,
+    retry: download.retry,
+    stallTimeoutMs: download.stallTimeoutMs,
+    maxRestarts: download.maxRestarts,
+    lockWaitMs: download.lockWaitMs,
   };
 }

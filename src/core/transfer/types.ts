@@ -32,7 +32,8 @@ export interface ObjectSource {
 
 export type ConflictPolicy = 'overwrite' | 'skip' | 'keepBoth';
 
-export type TransferPhase = 'queued' | 'resolving' | 'downloading' | 'verifying' | 'finalizing' | 'done' | 'skipped' | 'failed' | 'cancelled';
+/** Uploads go through 'uploading' where downloads go through 'downloading'; the other phases serve both. */
+export type TransferPhase = 'queued' | 'resolving' | 'downloading' | 'uploading' | 'verifying' | 'finalizing' | 'done' | 'skipped' | 'failed' | 'cancelled';
 
 export interface FileProgress {
   readonly identity: string;
