@@ -63,6 +63,20 @@ export interface MirrorRunSummary {
   failed: number;
 }
 
+/** The last push of local changes into APS, for the status line. */
+export interface MirrorPushSummary {
+  finishedAt: string;
+  newVersions: number;
+  newFiles: number;
+  newFolders: number;
+  /** Files APS held already, only recorded. */
+  recorded: number;
+  /** Conflicts left as they were. */
+  conflicts: number;
+  /** Files that failed or were refused. */
+  failed: number;
+}
+
 export interface MirrorManifest {
   format: typeof MANIFEST_FORMAT;
   version: typeof MANIFEST_VERSION;
@@ -72,6 +86,7 @@ export interface MirrorManifest {
   /** Every file the mirror wrote, by its path below the root ('/' between names). */
   files: Record<string, MirroredFile>;
   lastRun?: MirrorRunSummary;
+  lastPush?: MirrorPushSummary;
 }
 
 export type LoadedManifest = { kind: 'missing' } | { kind: 'damaged'; reason: string } | { kind: 'ok'; manifest: MirrorManifest };
@@ -210,5 +225,6 @@ export function manifestProblem(value: unknown): string | undefined {
     items.add(itemId);
   }
   if (value.lastRun !== undefined && !isObject(value.lastRun)) return 'its last run is damaged';
+  if (value.lastPush !== undefined && !isObject(value.lastPush)) return 'its last push is damaged';
   return undefined;
 }
