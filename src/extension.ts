@@ -37,7 +37,8 @@ import { convertRunner } from './jobs/runners/convertRunner';
 import { downloadRunner } from './jobs/runners/downloadRunner';
 import { exportRunner } from './jobs/runners/exportRunner';
 import { mirrorRunner } from './jobs/runners/mirrorRunner';
-import { MirrorDecorations } from './mirror/mirrorDecorations';
+import { pushRunner } from './jobs/runners/pushRunner';
+import { MirrorDecorations, mirrorRootsContext } from './mirror/mirrorDecorations';
 import { MirrorStatusBar } from './mirror/mirrorStatusBar';
 import { ExtensionLog } from './log/logChannel';
 import { dmHubsData } from './tree/dmHubsData';
@@ -93,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     convert: convertRunner(signedServices, engine),
     export: exportRunner(signedServices, engine),
     mirror: mirrorRunner(signedServices, engine, (root) => mirrors.reload(root)),
+    push: pushRunner(signedServices, (level, message) => log.channel[level](message), (root) => mirrors.reload(root)),
   };
   const jobs = new JobsHost(
     () => new JobManager({ store: new JobStore(context.workspaceState), runners, prompts: currentPrompts, log, open: openTarget, reveal: revealTarget }),
@@ -155,7 +157,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     mirrors,
     vscode.window.registerFileDecorationProvider(mirrors),
     mirrorStatus,
-    ...registerMirrorCommands(transfers, () => mirrorStatus),
+    ...registerMirrorCommands(transfers, () => mirrorStatus, (file) => mirrors.rootOf(file)),
+    mirrorRootsContext(mirrors),
     ...registerJobCommands(jobs, log, () => jobsView.selection),
     { dispose: () => void stopJobs?.() },
     jobs,

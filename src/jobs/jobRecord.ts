@@ -2,15 +2,15 @@ import type { StorageLocation } from '../core/dm/ids';
 import type { DownloadEntry } from '../core/download/plan';
 import type { ExportApi, MarkupOptions } from '../core/exports/exportTypes';
 import type { ExportProject, ExportVersion } from '../core/exports/pdfExports';
-import type { MirrorSource } from '../core/mirror';
+import type { MirrorSource, PushConflictPolicy } from '../core/mirror';
 import type { ConflictPolicy } from '../core/transfer';
 import type { TargetRoot } from '../workspace/targetFolder';
 
-/** queued/processing: waiting on Autodesk; downloading: bytes flowing; the rest are final. */
-export type JobState = 'queued' | 'processing' | 'downloading' | 'finished' | 'failed' | 'cancelled';
-export type JobKind = 'download' | 'convert' | 'export' | 'mirror';
+/** queued/processing: waiting on Autodesk; downloading/uploading: bytes flowing; the rest are final. */
+export type JobState = 'queued' | 'processing' | 'downloading' | 'uploading' | 'finished' | 'failed' | 'cancelled';
+export type JobKind = 'download' | 'convert' | 'export' | 'mirror' | 'push';
 
-export const ACTIVE_STATES: readonly JobState[] = ['queued', 'processing', 'downloading'];
+export const ACTIVE_STATES: readonly JobState[] = ['queued', 'processing', 'downloading', 'uploading'];
 
 export function isActive(state: JobState): boolean {
   return ACTIVE_STATES.includes(state);
@@ -49,7 +49,7 @@ export interface JobRecord {
   plan: JobPlan;
 }
 
-export type JobPlan = DownloadPlan | ConvertPlan | ExportPlan | MirrorPlan;
+export type JobPlan = DownloadPlan | ConvertPlan | ExportPlan | MirrorPlan | PushJobPlan;
 
 export type FileTaskState = 'pending' | 'done' | 'skipped' | 'failed';
 
@@ -116,4 +116,18 @@ export interface MirrorPlan {
   /** Answers already given for this job, kept so a resume after a reload does not ask again. */
   adoptNonEmpty?: boolean;
   rebuildDamaged?: boolean;
+}
+
+/**
+ * A mirror's local changes pushed into APS. The plan the user accepted lives beside the mirror record while it
+ * runs (so the command line and a reload resume the same one); the job keeps where, and the policy chosen.
+ */
+export interface PushJobPlan {
+  kind: 'push';
+  where: TargetRoot;
+  /** The mirror's folder (absolute). */
+  root: string;
+  source: MirrorSource;
+  /** How conflicts were settled, once the preview was accepted. */
+  policy?: PushConflictPolicy;
 }

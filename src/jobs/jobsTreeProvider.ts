@@ -17,6 +17,7 @@ const ICONS: Record<JobState, [string, string?]> = {
   queued: ['clock'],
   processing: ['sync~spin'],
   downloading: ['cloud-download', 'progressBar.background'],
+  uploading: ['cloud-upload', 'progressBar.background'],
   finished: ['pass', 'testing.iconPassed'],
   failed: ['error', 'errorForeground'],
   cancelled: ['circle-slash'],
@@ -66,7 +67,7 @@ function jobItem(job: JobRecord, running: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(job.title, failures ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = job.id;
   const percent = percentOf(job.progress);
-  item.description = job.state === 'downloading' && percent !== undefined ? `${Math.floor(percent)}% · ${job.detail}` : job.detail;
+  item.description = (job.state === 'downloading' || job.state === 'uploading') && percent !== undefined ? `${Math.floor(percent)}% · ${job.detail}` : job.detail;
   const [icon, color] = job.state === 'finished' && failures ? ['warning', 'problemsWarningIcon.foreground'] : ICONS[job.state];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const flags = [`aps.job`, job.state];

@@ -119,6 +119,8 @@ export interface Notification {
 export class ScriptedPrompts implements Prompts {
   readonly asked: string[] = [];
   readonly notifications: Notification[] = [];
+  /** Each modal or warning question with its detail text. */
+  readonly warnings: Array<{ message: string; detail?: string }> = [];
   /** What each live quick pick showed when it was answered. */
   readonly livePicks: Array<{ title: string; value: string; items: readonly vscode.QuickPickItem[] }> = [];
   onNotify: (notification: Notification) => string | undefined = () => undefined;
@@ -182,7 +184,8 @@ export class ScriptedPrompts implements Prompts {
     return item;
   }
 
-  async warning(message: string): Promise<string | undefined> {
+  async warning(message: string, options?: vscode.MessageOptions): Promise<string | undefined> {
+    this.warnings.push({ message, ...(options?.detail !== undefined ? { detail: options.detail } : {}) });
     return this.next(message);
   }
 }

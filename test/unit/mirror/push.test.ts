@@ -124,6 +124,7 @@ describe('mirror push: local changes back into APS', function () {
       const a = await h.versions(tree.files.get('a.txt')!.itemId);
       assert.deepEqual([a.length, a[0].id], [2, theirs.versionId], "APS's newer version stays the tip");
       assert.equal(await readFile(local('a.txt'), 'utf8'), 'mine, a', 'the local edit stays too');
+      assert.deepEqual((await manifest()).files['a.txt'].pending, { versionId: theirs.versionId, versionNumber: 2, size: 11 }, 'recorded as behind APS, as a mirror records it');
       assert.equal((await h.versions(tree.files.get('b.txt')!.itemId)).length, 2);
       const { plan: again } = await h.preview();
       assert.deepEqual(again.preview, [{ kind: 'conflict', path: 'a.txt', conflict: 'remote-newer', here: 1, there: 2 }], 'still a conflict next time');

@@ -125,6 +125,13 @@ export class MirrorPush {
       this.record(at, record, keeper);
       emit({ status: 'recorded', path: at, ...(record.versionNumber !== undefined ? { versionNumber: record.versionNumber } : {}), size: record.size, sha1: record.sha1 });
     }
+    for (const { path: at, version } of plan.behind) {
+      const file = this.manifest.files[at];
+      // A file with a copy of an earlier newer version beside it keeps that record (and shows as in conflict already).
+      if (!file || file.pending?.versionId === version.versionId || file.pending?.copy) continue;
+      this.manifest.files[at] = { ...file, pending: version };
+      keeper.changed();
+    }
     let result: { cancelled: boolean } = { cancelled: true };
     let manifestError: string | undefined;
     try {

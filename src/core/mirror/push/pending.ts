@@ -35,7 +35,8 @@ export async function loadPendingPush(root: string): Promise<LoadedPending> {
   }
   if (plan.format !== PUSH_FORMAT || plan.version !== 1) return { kind: 'damaged', reason: 'it is not an APS Explorer push' };
   if (plan.root !== root) return { kind: 'damaged', reason: `it was made for ${String(plan.root)}` };
-  if (!plan.upload || !Array.isArray(plan.upload.files) || !Array.isArray(plan.upload.folders) || !Array.isArray(plan.files) || !Array.isArray(plan.inAps) || !Array.isArray(plan.preview)) {
+  const lists = [plan.upload?.files, plan.upload?.folders, plan.files, plan.inAps, plan.behind, plan.preview];
+  if (!plan.upload || !lists.every(Array.isArray)) {
     return { kind: 'damaged', reason: 'it is incomplete' };
   }
   return { kind: 'ok', plan: plan as PushPlan };

@@ -18,6 +18,7 @@ export function planPush(survey: PushSurvey, policy: PushConflictPolicy): PushPl
   const uploads: UploadFile[] = [];
   const files: PushPlanFile[] = [];
   const inAps: PushPlan['inAps'] = [];
+  const behind: PushPlan['behind'] = [];
   const preview: PushPreviewEntry[] = [];
   const counts = { newVersions: 0, newFiles: 0, conflicts: 0, refused: 0, bytes: 0 };
   const sentFrom = new Set<string>();
@@ -69,6 +70,10 @@ export function planPush(survey: PushSurvey, policy: PushConflictPolicy): PushPl
         if (policy === 'skip') {
           preview.push({ kind: 'conflict', path: file.path, conflict: file.conflict!, ...versionsOf(file) });
           counts.conflicts++;
+          if (file.conflict === 'remote-newer' && file.tip) {
+            const { versionId, versionNumber, size } = file.tip;
+            behind.push({ path: file.path, version: { versionId, ...(versionNumber !== undefined ? { versionNumber } : {}), size: size ?? 0 } });
+          }
         } else if (policy === 'keep-both') newFile(file, file.keepBothName ?? file.name, 'keep-both');
         else if (file.conflict === 'remote-removed') newFile(file, file.name, 'new-version');
         else newVersion(file, 'new-version');
@@ -96,7 +101,7 @@ export function planPush(survey: PushSurvey, policy: PushConflictPolicy): PushPl
     files: uploads,
     summary: { files: uploads.length, bytes: counts.bytes, newItems: counts.newFiles, newVersions: counts.newVersions, newFolders: summary.newFolders, skipped: 0, refused: 0 },
   };
-  return { format: PUSH_FORMAT, version: 1, root, source, policy, upload, files, inAps, preview, summary };
+  return { format: PUSH_FORMAT, version: 1, root, source, policy, upload, files, inAps, behind, preview, summary };
 }
 
 /**

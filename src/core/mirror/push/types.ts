@@ -3,7 +3,7 @@
 // report.
 import type { HubKind } from '../../dm/models';
 import type { UploadFile, UploadPlan } from '../../upload/types';
-import type { MirroredFile, MirrorSource } from '../manifest';
+import type { MirroredFile, MirroredVersion, MirrorSource } from '../manifest';
 
 /**
  * What a conflict becomes: `skip` leaves it (the default), `keep-both` uploads the local file as a new file
@@ -134,6 +134,8 @@ export interface PushPlan {
   readonly files: PushPlanFile[];
   /** Files APS holds already: only recorded. */
   readonly inAps: Array<{ path: string; record: MirroredFile }>;
+  /** Mirrored files left as they are while APS has a newer version: recorded as pending, as a mirror does. */
+  readonly behind: Array<{ path: string; version: MirroredVersion }>;
   /** Everything the preview showed, in order. */
   readonly preview: PushPreviewEntry[];
   readonly summary: PushSummary;
