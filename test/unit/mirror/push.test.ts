@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as wait } from 'node:timers/promises';
 import * as path from 'node:path';
-import { loadManifest, MirrorError, MirrorPush, PENDING_PUSH_FILE, type PushPreviewEntry } from '../../../src/core/mirror';
+import { loadManifest, MirrorError, PENDING_PUSH_FILE, type PushPreviewEntry } from '../../../src/core/mirror';
 import { savePendingPush } from '../../../src/core/mirror/push/pending';
 import { localTree, objectDownloads, sdkTree } from './harness';
 import { usePushHarness } from './pushHarness';
@@ -157,37 +157,30 @@ describe('mirror push: local changes back into APS', function () {
       assert.deepEqual(objectDownloads(h.emulator), []);
     });
 
-    it('does not overwrite a version APS got between the preview and the run', async () => {
+    async function changedMeanwhile(policy: 'skip' | 'keep-both') {
       const tree = h.tree({ 'late.txt': [10] });
       await h.mirror(tree.folderId);
       await writeFile(local('late.txt'), 'mine');
-      const push = await MirrorPush.open(h.dir, h.writer);
-      try {
-        const plan = push.plan(await push.survey(), 'skip');
-        assert.deepEqual(plan.preview.map((entry) => entry.kind), ['new-version']);
-        const theirs = h.emulator.addVersion(tree.files.get('late.txt')!.itemId, 12);
-        const report = await push.run(plan, { engine: h.uploadEngine() });
-        assert.deepEqual(report.events.map(({ status, path: at }) => [status, at]), [['skipped', 'late.txt']]);
-        assert.equal((await h.versions(tree.files.get('late.txt')!.itemId))[0].id, theirs.versionId);
-        assert.equal((await manifest()).files['late.txt'].versionNumber, 1, 'the record still says what the mirror brought');
-      } finally {
-        await push.close();
-      }
+      let theirs: { versionId: string } | undefined;
+      const report = await h.push(policy, {
+        beforeRun: (plan) => {
+          assert.deepEqual(plan.preview.map((entry) => entry.kind), ['new-version']);
+          theirs = h.emulator.addVersion(tree.files.get('late.txt')!.itemId, 12);
+        },
+      });
+      return { tree, report, theirs: theirs! };
+    }
+
+    it('does not overwrite a version APS got between the preview and the run', async () => {
+      const { tree, report, theirs } = await changedMeanwhile('skip');
+      assert.deepEqual(report.events.map(({ status, path: at }) => [status, at]), [['skipped', 'late.txt']]);
+      assert.equal((await h.versions(tree.files.get('late.txt')!.itemId))[0].id, theirs.versionId);
+      assert.equal((await manifest()).files['late.txt'].versionNumber, 1, 'the record still says what the mirror brought');
     });
 
     it('keeps both when APS got a version between the preview and the run and the policy says keep both', async () => {
-      const tree = h.tree({ 'late.txt': [10] });
-      await h.mirror(tree.folderId);
-      await writeFile(local('late.txt'), 'mine');
-      const push = await MirrorPush.open(h.dir, h.writer);
-      try {
-        const plan = push.plan(await push.survey(), 'keep-both');
-        h.emulator.addVersion(tree.files.get('late.txt')!.itemId, 12);
-        const report = await push.run(plan, { engine: h.uploadEngine() });
-        assert.deepEqual(report.events.map(({ status, path: at, movedTo }) => [status, at, movedTo]), [['pushed', 'late.txt', 'late (1).txt']]);
-      } finally {
-        await push.close();
-      }
+      const { tree, report } = await changedMeanwhile('keep-both');
+      assert.deepEqual(report.events.map(({ status, path: at, movedTo }) => [status, at, movedTo]), [['pushed', 'late.txt', 'late (1).txt']]);
       assert.deepEqual([...(await h.items(tree.folderId)).keys()].sort(), ['late (1).txt', 'late.txt']);
       assert.equal((await h.versions(tree.files.get('late.txt')!.itemId)).length, 2, "APS's version stays on top");
       assert.equal((await sdkTree(h.emulator, tree.folderId))['late (1).txt'], sha1Of(Buffer.from('mine')));

@@ -4,10 +4,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createApsClient, type ApsClient } from '../../../src/core/client';
+import type { ApsClient } from '../../../src/core/client';
 import type { Item, Version } from '../../../src/core/dm/models';
 import { MirrorPush, type PushConflictPolicy, type PushPlan, type PushReport, type PushRunOptions, type PushSurvey } from '../../../src/core/mirror';
 import { UploadEngine } from '../../../src/core/upload';
+import { demoUserClient } from '../upload/harness';
 import { useMirrorHarness, type MirrorHarness } from './harness';
 
 export interface PushHarness extends MirrorHarness {
@@ -17,8 +18,8 @@ export interface PushHarness extends MirrorHarness {
   uploadEngine(): UploadEngine;
   /** Opens the push, surveys and plans it, and closes it again: what a dry run shows. */
   preview(policy?: PushConflictPolicy): Promise<{ survey: PushSurvey; plan: PushPlan }>;
-  /** Opens, surveys, plans and runs a push (or runs `plan`, e.g. a pending one). */
-  push(policy?: PushConflictPolicy, options?: Partial<PushRunOptions> & { plan?: PushPlan }): Promise<PushReport>;
+  /** Opens, surveys, plans and runs a push (or runs `plan`, e.g. a pending one); `beforeRun` sees the plan first. */
+  push(policy?: PushConflictPolicy, options?: Partial<PushRunOptions> & { plan?: PushPlan; beforeRun?: (plan: PushPlan) => void }): Promise<PushReport>;
   /** Items in an APS folder by name. */
   items(folderId: string): Promise<Map<string, Item>>;
   versions(itemId: string): Promise<Version[]>;
@@ -31,13 +32,7 @@ export function usePushHarness(): PushHarness {
   const h = useMirrorHarness();
   const state = { writer: undefined as ApsClient | undefined, journalDir: '', engines: [] as UploadEngine[] };
   before(() => {
-    const { clientId, clientSecret } = h.emulator.seed.credentials;
-    state.writer = createApsClient({
-      baseUrl: h.emulator.baseUrl,
-      auth: { kind: '2-legged', clientId, clientSecret: clientSecret as string, userId: h.emulator.seed.ids.users.demo },
-      retry: { baseDelayMs: 5, maxDelayMs: 40 },
-      proxy: { url: '' },
-    });
+    state.writer = demoUserClient(h.emulator);
   });
   after(async () => {
     await state.writer?.close();
@@ -69,10 +64,11 @@ export function usePushHarness(): PushHarness {
     }
   };
   harness.push = async (policy = 'skip', options = {}) => {
-    const { plan: given, ...rest } = options;
+    const { plan: given, beforeRun, ...rest } = options;
     const push = await MirrorPush.open(h.dir, harness.writer);
     try {
       const plan = given ?? push.pending ?? push.plan(await push.survey(), policy);
+      beforeRun?.(plan);
       return await push.run(plan, { engine: harness.uploadEngine(), retry: FAST_RETRY, progressIntervalMs: 20, ...rest });
     } finally {
       await push.close();
