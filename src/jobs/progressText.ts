@@ -11,6 +11,8 @@ export function stateLabel(state: JobState): string {
       return vscode.l10n.t('processing');
     case 'downloading':
       return vscode.l10n.t('downloading');
+    case 'uploading':
+      return vscode.l10n.t('uploading');
     case 'finished':
       return vscode.l10n.t('finished');
     case 'failed':
