@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { JobRecord } from '../jobs/jobRecord';
 import type { FolderNode, ItemNode, TreeNode } from '../tree/nodes';
+import type { Prompts } from '../ui/prompts';
 import { startUpload, type UploadDestination } from '../upload/startUpload';
 import { pickEntity } from './pickEntity';
 import { requireSignedIn, targetNodes, type TransferCommandContext } from './transferContext';
@@ -12,14 +13,13 @@ const isItem = (node: TreeNode): node is ItemNode => node.kind === 'item';
 /**
  * "Upload Files…" and "Upload Folder…" on folders, "Upload New Version…" on files (context menu, or the palette
  * on the tree selection or a folder or file picked in quick picks): local files chosen in the open dialog go to
- * APS as an upload job. Each resolves when its job settled.
+ * APS as an upload job. "Upload to APS…" on files and folders of VS Code's Explorer asks where they go. Each
+ * resolves when its job settled.
  */
 export function registerUploadCommands(ctx: TransferCommandContext): vscode.Disposable[] {
   const upload = async (destination: UploadDestination | undefined, choose: (destination: UploadDestination) => vscode.OpenDialogOptions): Promise<JobRecord | undefined> => {
     if (!destination) return undefined;
-    const sources = await chooseLocal(ctx, choose(destination));
-    const record = sources && (await startUpload(ctx, destination, sources));
-    return record && ctx.jobs.manager.settled(record.id);
+    return uploadAndWait(ctx, destination, await chooseLocalSources(ctx.prompts(), choose(destination)));
   };
   const openLabel = vscode.l10n.t('Upload');
   return [
@@ -54,7 +54,25 @@ export function registerUploadCommands(ctx: TransferCommandContext): vscode.Disp
         };
       }),
     ),
+    vscode.commands.registerCommand('apsExplorer.uploadToAps', async (uri?: unknown, uris?: unknown) => {
+      if (!(await requireSignedIn(ctx))) return undefined;
+      const sources = localSourcesOf(uri, uris) ?? (await chooseLocalSources(ctx.prompts(), { canSelectFiles: true, canSelectFolders: true, canSelectMany: true, openLabel, title: vscode.l10n.t('Upload to APS') }));
+      if (!sources) return undefined;
+      const destination = await pickEntity(ctx.model, ctx.prompts(), vscode.l10n.t('Upload to APS: choose a folder (or a file, for its next version)'), (node) => isFolder(node) || isItem(node));
+      return destination && (isFolder(destination) || isItem(destination)) ? uploadAndWait(ctx, destination, sources) : undefined;
+    }),
   ];
+}
+
+async function uploadAndWait(ctx: TransferCommandContext, destination: UploadDestination, sources: readonly string[] | undefined): Promise<JobRecord | undefined> {
+  const record = sources && (await startUpload(ctx, destination, sources));
+  return record && ctx.jobs.manager.settled(record.id);
+}
+
+/** The Explorer's selection (its context menu passes the clicked resource and all selected ones). */
+function localSourcesOf(uri: unknown, uris: unknown): string[] | undefined {
+  const given = (Array.isArray(uris) && uris.length > 0 ? uris : [uri]).filter((candidate): candidate is vscode.Uri => candidate instanceof vscode.Uri && candidate.scheme === 'file');
+  return given.length > 0 ? given.map((one) => one.fsPath) : undefined;
 }
 
 function nameOf(destination: UploadDestination): string {
@@ -92,9 +110,12 @@ async function itemTarget(ctx: TransferCommandContext, node: unknown, nodes: unk
 }
 
 /** Local paths from the open dialog; without a folder open in the window, first says so and offers to open one. */
-async function chooseLocal(ctx: TransferCommandContext, options: vscode.OpenDialogOptions): Promise<string[] | undefined> {
-  const prompts = ctx.prompts();
-  const [workspace] = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+export async function chooseLocalSources(
+  prompts: Prompts,
+  options: vscode.OpenDialogOptions,
+  open: readonly vscode.WorkspaceFolder[] = vscode.workspace.workspaceFolders ?? [],
+): Promise<string[] | undefined> {
+  const [workspace] = open.filter((folder) => folder.uri.scheme === 'file');
   if (!workspace) {
     const choose = vscode.l10n.t('Choose Files…');
     const openFolder = vscode.l10n.t('Open Folder…');

@@ -50,11 +50,9 @@ function parseUriList(text: string): vscode.Uri[] {
   return uris;
 }
 
-/** A file: URI, or in a remote window the Explorer's vscode-remote: URI of a file where the extension runs. */
+/** The path of a file: URI (what the Explorer and editor tabs send, in a remote or browser window too). */
 function localPathOf(uri: vscode.Uri): string | undefined {
-  if (uri.scheme === 'file') return uri.fsPath;
-  if (uri.scheme === 'vscode-remote' && vscode.env.remoteName) return vscode.Uri.file(uri.path).fsPath;
-  return undefined;
+  return uri.scheme === 'file' ? uri.fsPath : undefined;
 }
 
 async function staged(files: readonly vscode.DataTransferFile[], stageRoot: string): Promise<DroppedSources> {

@@ -101,7 +101,7 @@ export function confirmationDetail(plan: UploadPlan): string {
         : count(refused.length, vscode.l10n.t('1 file cannot go: {0}', reasons.join(' ')), vscode.l10n.t('{0} files cannot go: {1}', refused.length, reasons.join(' '))),
     );
   }
-  lines.push(vscode.l10n.t('Everyone with access to the project sees them once uploaded. Nothing is written until you choose Upload.'));
+  lines.push(vscode.l10n.t('Everyone with access to the project will see what you upload. Nothing is written until you choose Upload.'));
   return lines.join('\n');
 }
 

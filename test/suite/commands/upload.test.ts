@@ -14,10 +14,11 @@ import type { ApsExplorerApi } from '../../../src/extension';
 import type { JobRecord, UploadJobPlan } from '../../../src/jobs/jobRecord';
 import type { FailureNode } from '../../../src/jobs/jobsTreeProvider';
 import type { FolderNode, ItemNode, TreeNode } from '../../../src/tree/nodes';
-import type { ScriptedPrompts } from '../../../src/ui/prompts';
+import { chooseLocalSources } from '../../../src/commands/uploadCommand';
+import { ScriptedPrompts } from '../../../src/ui/prompts';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { folderHeld, sdkClients, subfolderId, type SdkClients } from '../../unit/sdk/sdk';
-import { children, label, setSetting, signInWithApp, useEmulator, walk } from '../support/harness';
+import { children, label, setSetting, signInAsUser, signInWithApp, useEmulator, walk } from '../support/harness';
 import { contextFlags, eventually, newestJob, resetTransferSettings, watchJobView, workspaceFolder } from './support';
 
 const MiB = 1024 * 1024;
@@ -132,7 +133,7 @@ describe('Upload Files… / Folder… / New Version… and drops on the Hubs tre
     assert.deepEqual(prompts.asked.slice(-2, -1), [`Upload Files to ${target.name}`]);
     assert.deepEqual(prompts.warnings.at(-1), {
       message: `Upload 2 files (6.0 MiB) to ${HUB}/Tower/Project Files/${target.name}?`,
-      detail: '2 new files.\nEveryone with access to the project sees them once uploaded. Nothing is written until you choose Upload.',
+      detail: '2 new files.\nEveryone with access to the project will see what you upload. Nothing is written until you choose Upload.',
     });
     assert.deepEqual(await held(target.id), { 'Tower East.rvt': [1, sha1(model.bytes)], 'Notes.txt': [1, sha1(notes.bytes)] });
     assert.deepEqual(await labels(target.node), ['Notes.txt', 'Tower East.rvt'], 'the folder shows them without a manual refresh');
@@ -160,6 +161,10 @@ describe('Upload Files… / Folder… / New Version… and drops on the Hubs tre
     assert.equal(ext.hubs.view.selection[0]?.id, `item:${itemId}`, 'the new file is selected in the tree');
     assert.deepEqual(job.remote, { projectId: tower(), itemId });
     assert.equal(prompts.notifications.at(-1)!.message, `Uploaded Empty.txt to Tower/Project Files/${target.name}.`);
+
+    await ext.hubs.view.reveal(target.node, { select: true, focus: false });
+    await vscode.commands.executeCommand('apsExplorer.jobs.revealInAps', job);
+    assert.equal(ext.hubs.view.selection[0]?.id, `item:${itemId}`, 'Reveal in APS (Jobs view) selects it again');
   });
 
   it('Upload Folder… makes its subfolders in APS and uploads everything below it', async () => {
@@ -228,6 +233,37 @@ describe('Upload Files… / Folder… / New Version… and drops on the Hubs tre
     prompts.answer(undefined);
     assert.equal(await upload('apsExplorer.uploadFiles', target.node), undefined);
     assert.equal(ext.jobs.manager.list().length, jobs, 'no job started');
+  });
+
+  it('Upload to APS… on files of VS Code’s Explorer asks where they go: a folder, or a file for its next version', async () => {
+    const target = await folder();
+    const added = own.addFile({ projectId: tower(), folderId: target.id, name: 'Log.csv', sizes: [30] });
+    const one = await file('One.csv', 10);
+    const two = await file('Two.csv', 20);
+    prompts.answer(HUB, 'Tower', 'Project Files', target.name, `Choose ${target.name}`, 'Upload');
+    const job = (await vscode.commands.executeCommand<JobRecord>('apsExplorer.uploadToAps', vscode.Uri.file(one.path), [vscode.Uri.file(one.path), vscode.Uri.file(two.path)]))!;
+    assert.equal(job.state, 'finished', job.error);
+    assert.equal(prompts.asked.at(-2), 'Upload to APS: choose a folder (or a file, for its next version)');
+
+    const log = await file('Log.csv', 40);
+    prompts.answer(HUB, 'Tower', 'Project Files', target.name, 'Log.csv', 'Upload');
+    const version = (await vscode.commands.executeCommand<JobRecord>('apsExplorer.uploadToAps', vscode.Uri.file(log.path)))!;
+    assert.equal(version.state, 'finished', version.error);
+    assert.equal(planOf(version).files[0].itemId, added.itemId);
+    assert.deepEqual(await held(target.id), { 'Log.csv': [2, sha1(log.bytes)], 'One.csv': [1, sha1(one.bytes)], 'Two.csv': [1, sha1(two.bytes)] });
+  });
+
+  it('without a folder open in the window, says so before the open dialog, and offers to open one', async () => {
+    const scripted = new ScriptedPrompts();
+    const options = { canSelectMany: true, title: 'Upload Files to X' };
+    assert.equal(await chooseLocalSources(scripted, options, []), undefined, 'dismissed: no dialog');
+    assert.deepEqual(scripted.notifications.map((note) => [note.message, note.buttons]), [
+      ['No folder is open in this window. Choose the files to upload anywhere on this computer, or open your project folder first.', ['Choose Files…', 'Open Folder…']],
+    ]);
+    scripted.onNotify = () => 'Choose Files…';
+    scripted.answer('/somewhere/else/a.txt');
+    assert.deepEqual(await chooseLocalSources(scripted, options, []), [vscode.Uri.file('/somewhere/else/a.txt').fsPath]);
+    assert.deepEqual(scripted.asked, ['Upload Files to X']);
   });
 
   describe('drops on the Hubs tree', () => {
@@ -502,6 +538,47 @@ describe('Upload Files… / Folder… / New Version… and drops on the Hubs tre
       assert.equal(own.requests.list({ origin: 'api', method: 'POST', path: /\/data\/v1\/projects\/[^/]+\/items$/ }).filter((request) => request.time >= reloadedAt).length, 1);
       assert.deepEqual(await held(target.id), { 'Big Model.rvt': [1, sha1(big.bytes)] });
       assert.equal(existsSync(journal), false, 'the journal goes once the file is in APS');
+    });
+  });
+
+  describe('signed in with Autodesk, in a personal hub', () => {
+    before(async () => {
+      await ext.accounts.signOut();
+      await signInAsUser(own, ext, prompts, own.seed.ids.users.demo);
+    });
+
+    after(async () => {
+      await ext.accounts.signOut();
+      await setSetting('clientId', own.seed.credentials.clientId);
+      await ext.accounts.reconnect();
+      await signInWithApp(ext, prompts, own.seed.credentials.clientSecret!);
+    });
+
+    it('is not confirmed (no BIM 360 / ACC project), and goes in with the personal hub’s extension types', async () => {
+      const { personalProject, folders: seeded, users } = ids();
+      const name = `Personal ${tests}`;
+      const id = own.addFolder({ projectId: personalProject, parentId: seeded.personalRoot, name });
+      await vscode.commands.executeCommand('apsExplorer.refresh');
+      const node = await walk(ext, "Dana's Hub", 'Demo Project', 'Demo Project', name);
+      const mine = await file('Sketch.f3d', 500);
+      const questions = prompts.warnings.length;
+      prompts.answer(mine.path);
+      const job = (await upload('apsExplorer.uploadFiles', node))!;
+      assert.equal(job.state, 'finished', job.error);
+      assert.equal(prompts.warnings.length, questions, 'no confirmation');
+      const asDana = sdkClients(own, own.issueToken({ scopes: ['data:read'], userId: users.demo }));
+      assert.deepEqual(await folderHeld(asDana, personalProject, id), { 'Sketch.f3d': [1, sha1(mine.bytes)] });
+    });
+  });
+
+  describe('signed out', () => {
+    it('asks to sign in first, and uploads nothing', async () => {
+      const target = await folder();
+      await ext.accounts.signOut();
+      const jobs = ext.jobs.manager.list().length;
+      assert.equal(await upload('apsExplorer.uploadFiles', target.node), undefined);
+      assert.equal(prompts.notifications.at(-1)!.message, 'Sign in to APS first (the APS view offers both ways).');
+      assert.equal(ext.jobs.manager.list().length, jobs);
     });
   });
 });
