@@ -22,24 +22,15 @@ export function registerUploadCommands(ctx: TransferCommandContext): vscode.Disp
     return uploadAndWait(ctx, destination, await chooseLocalSources(ctx.prompts(), choose(destination)));
   };
   const openLabel = vscode.l10n.t('Upload');
+  const intoFolder = [
+    { command: 'apsExplorer.uploadFiles', picker: vscode.l10n.t('APS: Upload Files…'), folders: false, title: (name: string) => vscode.l10n.t('Upload Files to {0}', name) },
+    { command: 'apsExplorer.uploadFolder', picker: vscode.l10n.t('APS: Upload Folder…'), folders: true, title: (name: string) => vscode.l10n.t('Upload Folder to {0}', name) },
+  ];
   return [
-    vscode.commands.registerCommand('apsExplorer.uploadFiles', async (node?: unknown, nodes?: unknown) =>
-      upload(await folderTarget(ctx, node, nodes, vscode.l10n.t('APS: Upload Files…')), (folder) => ({
-        canSelectFiles: true,
-        canSelectFolders: false,
-        canSelectMany: true,
-        openLabel,
-        title: vscode.l10n.t('Upload Files to {0}', nameOf(folder)),
-      })),
-    ),
-    vscode.commands.registerCommand('apsExplorer.uploadFolder', async (node?: unknown, nodes?: unknown) =>
-      upload(await folderTarget(ctx, node, nodes, vscode.l10n.t('APS: Upload Folder…')), (folder) => ({
-        canSelectFiles: false,
-        canSelectFolders: true,
-        canSelectMany: true,
-        openLabel,
-        title: vscode.l10n.t('Upload Folder to {0}', nameOf(folder)),
-      })),
+    ...intoFolder.map(({ command, picker, folders, title }) =>
+      vscode.commands.registerCommand(command, async (node?: unknown, nodes?: unknown) =>
+        upload(await folderTarget(ctx, node, nodes, picker), (folder) => ({ canSelectFiles: !folders, canSelectFolders: folders, canSelectMany: true, openLabel, title: title(nameOf(folder)) })),
+      ),
     ),
     vscode.commands.registerCommand('apsExplorer.uploadNewVersion', async (node?: unknown, nodes?: unknown) =>
       upload(await itemTarget(ctx, node, nodes), (item) => {

@@ -37,14 +37,7 @@ describe('Upload workspace files into the Hubs tree in the browser workbench (e2
   });
 
   it('signs in with the app credentials from the Command Palette', async () => {
-    await ui.openApsView();
-    await ui.runCommand('APS: Use App Credentials (2-legged)');
-    const input = ui.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(seed.credentials.clientSecret as string);
-    await input.press('Enter');
-    await ui.notification(/Using app credentials/).waitFor({ timeout: 30_000 });
-    await ui.row('Emulator BIM 360 Account').waitFor();
+    await ui.useAppCredentials(seed.credentials.clientSecret as string);
   });
 
   it('uploads a workspace file into Level 1 from its context menu, after one confirmation, and shows it in the tree', async () => {

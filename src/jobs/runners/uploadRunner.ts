@@ -8,6 +8,7 @@ import { isLocalFolder } from '../../upload/startUpload';
 import { confirmUpload, conflictQuestion, needsConfirmation } from '../../upload/uploadQuestions';
 import { JobDeclined, type JobRunner } from '../jobManager';
 import type { FileFailure, UploadJobPlan } from '../jobRecord';
+import { jobProgress } from '../progressText';
 
 /**
  * Uploads local files and folders into APS through the one upload engine: plans (asking about taken names
@@ -46,17 +47,7 @@ export function uploadRunner(engine: UploadEngine, uploaded: (plan: UploadJobPla
         signal: context.signal,
         // A name taken after the plan was made, under "ask": dismissing the question leaves that file out.
         onConflict: async (conflict) => (await ask(conflict)) ?? 'skip',
-        onProgress: (progress) =>
-          context.update({
-            state: 'uploading',
-            progress: {
-              doneBytes: finishedBefore + progress.transferredBytes,
-              totalBytes: finishedBefore + progress.totalBytes,
-              bytesPerSecond: progress.bytesPerSecond,
-              etaSeconds: progress.etaSeconds,
-              files: counts(),
-            },
-          }),
+        onProgress: (progress) => context.update({ state: 'uploading', progress: jobProgress(progress, finishedBefore, counts()) }),
         onFileSettled: () => void context.savePlan(),
         onFolderReady: () => void context.savePlan(),
       }));

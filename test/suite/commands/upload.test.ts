@@ -353,40 +353,35 @@ describe('Upload Files… / Folder… / New Version… and drops on the Hubs tre
       return { ...target, node: (await walk(ext, HUB, 'Tower', 'Project Files', target.name)) as FolderNode };
     }
 
-    it('newVersion: the file becomes the next version of the file of that name (compared ignoring case)', async () => {
-      await setSetting('uploadConflictPolicy', 'newVersion');
+    /** Uploads `localName` into a new folder holding "Plan.dwg", under `policy`. */
+    async function uploadOver(policy: string, localName: string, ...answers: string[]) {
+      await setSetting('uploadConflictPolicy', policy);
       const target = await taken('Plan.dwg');
-      const mine = await file('PLAN.dwg', 80);
-      prompts.answer(mine.path, 'Upload');
+      const mine = await file(localName, 80);
+      const questions = prompts.warnings.length;
+      prompts.answer(mine.path, ...answers);
       const job = (await upload('apsExplorer.uploadFiles', target.node))!;
       assert.equal(job.state, 'finished', job.error);
-      assert.match(prompts.warnings.at(-1)!.detail!, /^1 new version of a file already there\.$/m);
-      assert.deepEqual(await held(target.id), { 'Plan.dwg': [2, sha1(mine.bytes)] });
+      return { now: await held(target.id), mine, target, confirmations: prompts.warnings.slice(questions) };
+    }
+
+    it('newVersion: the file becomes the next version of the file of that name (compared ignoring case)', async () => {
+      const { now, mine, confirmations } = await uploadOver('newVersion', 'PLAN.dwg', 'Upload');
+      assert.match(confirmations[0].detail!, /^1 new version of a file already there\.$/m);
+      assert.deepEqual(now, { 'Plan.dwg': [2, sha1(mine.bytes)] });
     });
 
     it('keepBoth: the file is uploaded under a numbered name', async () => {
-      await setSetting('uploadConflictPolicy', 'keepBoth');
-      const target = await taken('Plan.dwg');
-      const mine = await file('Plan.dwg', 80);
-      prompts.answer(mine.path, 'Upload');
-      const job = (await upload('apsExplorer.uploadFiles', target.node))!;
-      assert.equal(job.state, 'finished', job.error);
-      assert.deepEqual(Object.keys(await held(target.id)).sort(), ['Plan (1).dwg', 'Plan.dwg']);
-      assert.deepEqual((await held(target.id))['Plan (1).dwg'], [1, sha1(mine.bytes)]);
+      const { now, mine } = await uploadOver('keepBoth', 'Plan.dwg', 'Upload');
+      assert.deepEqual(Object.keys(now).sort(), ['Plan (1).dwg', 'Plan.dwg']);
+      assert.deepEqual(now['Plan (1).dwg'], [1, sha1(mine.bytes)]);
     });
 
     it('skip: nothing is written, no confirmation is asked, and the job says the name was taken', async () => {
-      await setSetting('uploadConflictPolicy', 'skip');
-      const target = await taken('Plan.dwg');
-      const before = await held(target.id);
-      const mine = await file('Plan.dwg', 80);
-      const questions = prompts.warnings.length;
-      prompts.answer(mine.path);
-      const job = (await upload('apsExplorer.uploadFiles', target.node))!;
-      assert.equal(job.state, 'finished', job.error);
-      assert.equal(prompts.warnings.length, questions, 'nothing to confirm');
+      const { now, target, confirmations } = await uploadOver('skip', 'Plan.dwg');
+      assert.deepEqual(confirmations, [], 'nothing to confirm');
       assert.equal(prompts.notifications.at(-1)!.message, `Nothing uploaded to Tower/Project Files/${target.name}: 1 file was skipped, its name is taken.`);
-      assert.deepEqual(await held(target.id), before);
+      assert.deepEqual([Object.keys(now), now['Plan.dwg'][0]], [['Plan.dwg'], 1]);
     });
 
     it('ask: one question per name taken, with an answer for all the others', async () => {
