@@ -47,7 +47,8 @@ export function registerUploadCommands(ctx: TransferCommandContext): vscode.Disp
     ),
     vscode.commands.registerCommand('apsExplorer.uploadToAps', async (uri?: unknown, uris?: unknown) => {
       if (!(await requireSignedIn(ctx))) return undefined;
-      const sources = localSourcesOf(uri, uris) ?? (await chooseLocalSources(ctx.prompts(), { canSelectFiles: true, canSelectFolders: true, canSelectMany: true, openLabel, title: vscode.l10n.t('Upload to APS') }));
+      // From the palette, files (Windows and Linux dialogs cannot offer files and folders at once; Upload Folder… takes folders).
+      const sources = localSourcesOf(uri, uris) ?? (await chooseLocalSources(ctx.prompts(), { canSelectFiles: true, canSelectFolders: false, canSelectMany: true, openLabel, title: vscode.l10n.t('Upload to APS') }));
       if (!sources) return undefined;
       const destination = await pickEntity(ctx.model, ctx.prompts(), vscode.l10n.t('Upload to APS: choose a folder (or a file, for its next version)'), (node) => isFolder(node) || isItem(node));
       return destination && (isFolder(destination) || isItem(destination)) ? uploadAndWait(ctx, destination, sources) : undefined;

@@ -47,12 +47,15 @@ describe('Upload workspace files into the Hubs tree in the browser workbench (e2
     for (const label of ['Emulator BIM 360 Account', 'Tower', 'Project Files']) await open(ui, label);
     await ui.contextMenu(ui.row('Level 1'), 'Upload Files…');
 
-    // code-server's open dialog: a path in a quick input.
-    const path = ui.page.locator('.quick-input-widget input');
-    await path.waitFor();
+    // code-server's open dialog: a path in a quick input, set once the dialog has listed the workspace folder
+    // (it writes its own path into the input when it has).
+    const widget = ui.page.locator('.quick-input-widget');
+    const path = widget.locator('input');
+    await widget.getByRole('option', { name: /^Site Plan\.dwg/ }).waitFor();
     await path.fill(local);
-    await ui.page.locator('.quick-input-widget').getByRole('option', { name: /^Site Plan\.dwg/ }).waitFor();
+    await ui.page.waitForFunction(`document.querySelector('.quick-input-widget input')?.value === ${JSON.stringify(local)}`);
     await path.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
 
     const dialog = ui.page.locator('.monaco-dialog-box');
     await dialog.getByText('Upload "Site Plan.dwg" (3.0 MiB) to Emulator BIM 360 Account/Tower/Project Files/Level 1?').waitFor();
