@@ -17,6 +17,7 @@ const ICONS: Record<JobState, [string, string?]> = {
   queued: ['clock'],
   processing: ['sync~spin'],
   downloading: ['cloud-download', 'progressBar.background'],
+  uploading: ['cloud-upload', 'progressBar.background'],
   finished: ['pass', 'testing.iconPassed'],
   failed: ['error', 'errorForeground'],
   cancelled: ['circle-slash'],
@@ -66,7 +67,7 @@ function jobItem(job: JobRecord, running: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(job.title, failures ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = job.id;
   const percent = percentOf(job.progress);
-  item.description = job.state === 'downloading' && percent !== undefined ? `${Math.floor(percent)}% · ${job.detail}` : job.detail;
+  item.description = (job.state === 'downloading' || job.state === 'uploading') && percent !== undefined ? `${Math.floor(percent)}% · ${job.detail}` : job.detail;
   const [icon, color] = job.state === 'finished' && failures ? ['warning', 'problemsWarningIcon.foreground'] : ICONS[job.state];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const flags = [`aps.job`, job.state];
@@ -74,9 +75,11 @@ function jobItem(job: JobRecord, running: boolean): vscode.TreeItem {
   if (!running && (job.state === 'failed' || job.state === 'cancelled' || failures > 0)) flags.push('retryable');
   if (job.state === 'finished' && job.target) flags.push('openable');
   if (job.target) flags.push('revealable');
+  if (job.remote) flags.push('remote');
   item.contextValue = flags.join(' ');
   item.tooltip = tooltip(job);
   if (job.state === 'finished' && job.target) item.command = { command: 'apsExplorer.jobs.open', title: vscode.l10n.t('Open'), arguments: [job] };
+  else if (job.state === 'finished' && job.remote) item.command = { command: 'apsExplorer.jobs.revealInAps', title: vscode.l10n.t('Reveal in APS'), arguments: [job] };
   return item;
 }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { AggregateProgress } from '../core/transfer/types';
 import { formatBytes } from '../tree/format';
 import type { JobProgress, JobState } from './jobRecord';
 
@@ -11,6 +12,8 @@ export function stateLabel(state: JobState): string {
       return vscode.l10n.t('processing');
     case 'downloading':
       return vscode.l10n.t('downloading');
+    case 'uploading':
+      return vscode.l10n.t('uploading');
     case 'finished':
       return vscode.l10n.t('finished');
     case 'failed':
@@ -28,6 +31,17 @@ export function transferText(progress: JobProgress): string {
   if (progress.bytesPerSecond > 0) parts.push(vscode.l10n.t('{0}/s', formatBytes(progress.bytesPerSecond)));
   if (progress.etaSeconds !== undefined && progress.bytesPerSecond > 0) parts.push(vscode.l10n.t('{0} left', duration(progress.etaSeconds)));
   return parts.join(' · ');
+}
+
+/** A job's progress from an engine's overall progress, with `doneBefore` bytes finished by earlier runs of the job. */
+export function jobProgress(progress: AggregateProgress, doneBefore: number, files: JobProgress['files']): JobProgress {
+  return {
+    doneBytes: doneBefore + progress.transferredBytes,
+    totalBytes: doneBefore + progress.totalBytes,
+    bytesPerSecond: progress.bytesPerSecond,
+    etaSeconds: progress.etaSeconds,
+    files,
+  };
 }
 
 export function percentOf(progress: JobProgress | undefined): number | undefined {

@@ -40,7 +40,8 @@ export async function startDemoWorkbench(options: { root: string; emulator?: Emu
   const emulator = await startEmulator({ host: BROWSER_EMULATOR_HOST, strictness: 'strict', rateLimits: true, ...options.emulator });
   try {
     const settings = { ...emulatorSettings(emulator), 'workbench.colorTheme': 'Default Dark Modern', ...options.settings };
-    const server = await startCodeServer({ stateDir, workspaceFolder: workspace, port: options.port, settings });
+    // Upload journals of the demo's throwaway emulator stay in the demo's state folder.
+    const server = await startCodeServer({ stateDir, workspaceFolder: workspace, port: options.port, settings, env: { APS_EXPLORER_STATE_DIR: join(stateDir, 'aps-explorer') } });
     const url = workbenchUrl(server, workspace, [['extensionDevelopmentPath', repoRoot]]);
     return {
       emulator,

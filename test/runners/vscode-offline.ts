@@ -15,7 +15,8 @@ async function main(): Promise<number> {
   const workspace = join(stateDir, 'workspace');
 
   try {
-    const server = await startCodeServer({ stateDir, workspaceFolder: workspace, env: { APS_EXPLORER_TEST: '1' } });
+    // Upload journals go to the run's own state folder, not the user's.
+    const server = await startCodeServer({ stateDir, workspaceFolder: workspace, env: { APS_EXPLORER_TEST: '1', APS_EXPLORER_STATE_DIR: join(stateDir, 'aps-explorer') } });
     teardown.add(() => server.stop());
     const browser = await launchBrowser();
     teardown.add(() => browser.close());
