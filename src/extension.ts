@@ -12,17 +12,19 @@ import { registerDetailsCommand } from './commands/detailsCommand';
 import { registerDownloadCommand } from './commands/downloadCommand';
 import { registerExportPdfCommand } from './commands/exportPdfCommand';
 import { registerMirrorCommands } from './commands/mirrorCommand';
-import { openTarget, registerJobCommands, revealTarget } from './commands/jobCommands';
+import { openTarget, registerJobCommands, revealRemote, revealTarget } from './commands/jobCommands';
 import type { FindContext } from './commands/findContext';
 import { registerOpenCommand } from './commands/openCommand';
 import { registerOpenInDocsCommand } from './commands/openInDocsCommand';
 import { registerSearchCommands } from './commands/searchCommand';
 import { registerTreeCommands } from './commands/treeCommands';
+import { registerUploadCommands } from './commands/uploadCommand';
 import { migrateRegionSetting } from './config/regionMigration';
 import { registerWorkspaceFolderCommand } from './commands/workspaceFolderCommand';
 import { onSettingsChanged, readProxySettings, readSettings } from './config/settings';
 import { pruneThumbnailFolders, ThumbnailCache } from './core/derivatives/thumbnails';
 import { TransferEngine } from './core/transfer';
+import { UploadEngine } from './core/upload';
 import { DETAILS_VIEW_ID, DetailsView } from './details/detailsView';
 import { FACTS_SCHEME, VersionFactsProvider } from './details/versionFacts';
 import { ApsFileSystemProvider, readOnlyReason } from './fs/apsFileSystemProvider';
@@ -38,6 +40,7 @@ import { downloadRunner } from './jobs/runners/downloadRunner';
 import { exportRunner } from './jobs/runners/exportRunner';
 import { mirrorRunner } from './jobs/runners/mirrorRunner';
 import { pushRunner } from './jobs/runners/pushRunner';
+import { uploadRunner } from './jobs/runners/uploadRunner';
 import { MirrorDecorations, mirrorRootsContext } from './mirror/mirrorDecorations';
 import { MirrorStatusBar } from './mirror/mirrorStatusBar';
 import { ExtensionLog } from './log/logChannel';
@@ -48,13 +51,18 @@ import { HubsTreeProvider } from './tree/hubsTreeProvider';
 import type { TreeNode } from './tree/nodes';
 import { fileTooltipWithThumbnail } from './tree/thumbnailTooltips';
 import { windowPrompts, type Prompts } from './ui/prompts';
+import { sweepStagedDrops } from './upload/droppedSources';
+import { HubsDropController, type StartUpload } from './upload/hubsDropController';
+import { showUploaded } from './upload/showUploaded';
+import { signedInUploadServices } from './upload/signedInServices';
+import { startUpload } from './upload/startUpload';
 
 /** What activate() returns: used by the extension-host tests (and open to other extensions). */
 export interface ApsExplorerApi {
   readonly version: string;
   readonly accounts: Accounts;
-  readonly hubs: { model: HubsModel; provider: HubsTreeProvider; view: vscode.TreeView<TreeNode> };
-  /** Downloads, conversions and exports; `host.reload()` stops and resumes them as a window reload would. */
+  readonly hubs: { model: HubsModel; provider: HubsTreeProvider; view: vscode.TreeView<TreeNode>; drop: HubsDropController };
+  /** Downloads, conversions, exports, mirrors and uploads; `host.reload()` stops and resumes them as a window reload would. */
   readonly jobs: { host: JobsHost; readonly manager: JobManager; provider: JobsTreeProvider; view: vscode.TreeView<JobsNode> };
   /** The read-only `aps:` file system. */
   readonly files: { provider: ApsFileSystemProvider; uri(ref: VersionRef): vscode.Uri };
@@ -80,7 +88,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
   };
   const model = new HubsModel(notConnected);
   const provider = new HubsTreeProvider(model, () => accounts.account !== undefined);
-  const view = vscode.window.createTreeView('apsExplorer.hubs', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true });
+  const stagedDrops = path.join(context.globalStorageUri.fsPath, 'dropped');
+  const upload: StartUpload = (destination, sources, stagedIn) => startUpload(transfers, destination, sources, stagedIn);
+  const drop = new HubsDropController(upload, currentPrompts, stagedDrops);
+  const view = vscode.window.createTreeView('apsExplorer.hubs', { treeDataProvider: provider, showCollapseAll: true, canSelectMany: true, dragAndDropController: drop });
   const reconnectTree = () => {
     model.setData(dataFor() ?? notConnected);
     view.description = accounts.account?.label;
@@ -88,6 +99,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
 
   const engine = new TransferEngine({ log: (level, message) => log.channel[level](message), proxy: readProxySettings() });
   const signedServices = () => services() ?? notSignedInError();
+  const uploads = new UploadEngine(signedInUploadServices(signedServices), { log: (level, message) => log.channel[level](message), proxy: readProxySettings() });
   const mirrors = new MirrorDecorations();
   const runners = {
     download: downloadRunner(signedServices, engine),
@@ -95,11 +107,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     export: exportRunner(signedServices, engine),
     mirror: mirrorRunner(signedServices, engine, (root) => mirrors.reload(root)),
     push: pushRunner(signedServices, (level, message) => log.channel[level](message), (root) => mirrors.reload(root)),
+    upload: uploadRunner(uploads, (plan) => showUploaded({ model, view, dm: () => services()?.dm }, plan)),
   };
   const jobs = new JobsHost(
-    () => new JobManager({ store: new JobStore(context.workspaceState), runners, prompts: currentPrompts, log, open: openTarget, reveal: revealTarget }),
+    () => new JobManager({ store: new JobStore(context.workspaceState), runners, prompts: currentPrompts, log, open: openTarget, reveal: revealTarget, revealRemote }),
   );
-  stopJobs = () => jobs.manager.shutdown().finally(() => engine.close());
+  stopJobs = () => jobs.manager.shutdown().finally(() => Promise.all([engine.close(), uploads.close()]));
   const jobsProvider = new JobsTreeProvider(jobs);
   const jobsView = vscode.window.createTreeView('apsExplorer.jobs', { treeDataProvider: jobsProvider });
   let signalReady = () => {};
@@ -159,6 +172,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     mirrorStatus,
     ...registerMirrorCommands(transfers, () => mirrorStatus, (file) => mirrors.rootOf(file)),
     mirrorRootsContext(mirrors),
+    ...registerUploadCommands(transfers),
     ...registerJobCommands(jobs, log, () => jobsView.selection),
     { dispose: () => void stopJobs?.() },
     jobs,
@@ -173,11 +187,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
   reconnectTree();
   jobs.manager.restore();
   void mirrors.scan().catch((error: unknown) => log.error('Could not look for mirrors in the workspace', error));
+  void sweepStagedDrops(stagedDrops);
 
   return {
     version: context.extension.packageJSON.version as string,
     accounts,
-    hubs: { model, provider, view },
+    hubs: { model, provider, view, drop },
     jobs: {
       host: jobs,
       get manager() {

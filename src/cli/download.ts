@@ -8,7 +8,7 @@ import { failureReason } from '../core/failureReason';
 import { formatBytes } from '../core/format';
 import { formatNamesPath, parseRemoteIds } from '../core/remote/address';
 import { locateRemote, namesOf, type EntityPath } from '../core/remote/locate';
-import { fileNameFromUrl, TransferEngine, urlSource, type BulkFileResult, type BulkItem, type ConflictPolicy } from '../core/transfer';
+import { fileNameFromUrl, inlineWritesFs, TransferEngine, urlSource, type BulkFileResult, type BulkItem, type ConflictPolicy } from '../core/transfer';
 import { ENVIRONMENT_HELP } from './connect';
 import { duration, type Output } from './output';
 import { REMOTE_HELP } from './ls';
@@ -69,7 +69,8 @@ export function isPlainUrl(source: string): boolean {
 
 /** Runs the download; resolves to the exit status. */
 export async function runDownload(args: DownloadArgs, output: Output, signal: AbortSignal, services: () => ApsServices): Promise<number> {
-  const engine = new TransferEngine({ proxy: {}, log: (level, message) => level === 'warn' && output.note(`warning: ${message}`) });
+  // This process only downloads: it writes on its event loop, as curl does (the extension never does).
+  const engine = new TransferEngine({ proxy: {}, fs: inlineWritesFs, log: (level, message) => level === 'warn' && output.note(`warning: ${message}`) });
   const started = performance.now();
   try {
     const planned = isPlainUrl(args.source) ? plainUrl(args, engine) : await fromApi(args, services(), signal, output);

@@ -1,11 +1,12 @@
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
+import type { RemoteIds } from '../core/remote/address';
 import type { JobRecord } from '../jobs/jobRecord';
 import type { JobsHost } from '../jobs/jobsHost';
 import type { ExtensionLog } from '../log/logChannel';
 
 /**
- * The Jobs view's actions: Cancel, Retry, Open, Reveal in Explorer, Show Log, Clear Finished. They take a
+ * The Jobs view's actions: Cancel, Retry, Open, Reveal in Explorer, Reveal in APS, Show Log, Clear Finished. They take a
  * job or its id; from a keybinding (no argument) they act on the job selected in the view.
  */
 export function registerJobCommands(jobs: JobsHost, log: ExtensionLog, selection: () => readonly unknown[] = () => []): vscode.Disposable[] {
@@ -31,6 +32,10 @@ export function registerJobCommands(jobs: JobsHost, log: ExtensionLog, selection
       const target = job(arg)?.target;
       if (target) await revealTarget(target);
     }),
+    vscode.commands.registerCommand('apsExplorer.jobs.revealInAps', async (arg: unknown) => {
+      const remote = job(arg)?.remote;
+      if (remote) await revealRemote(remote);
+    }),
     vscode.commands.registerCommand('apsExplorer.jobs.showLog', () => log.show()),
     vscode.commands.registerCommand('apsExplorer.jobs.clearFinished', () => jobs.manager.clearFinished()),
   ];
@@ -45,4 +50,9 @@ export async function openTarget(target: string): Promise<void> {
 
 export async function revealTarget(target: string): Promise<void> {
   await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(target));
+}
+
+/** An upload's folder or file, opened in the Hubs tree. */
+export async function revealRemote(remote: RemoteIds): Promise<void> {
+  await vscode.commands.executeCommand('apsExplorer.revealById', remote);
 }

@@ -4,6 +4,8 @@ import { DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, MAX_CONNECTIONS, MIB } from '.
 
 export type CallbackMode = 'loopback' | 'uriHandler';
 export type ConflictPolicySetting = 'ask' | 'overwrite' | 'skip' | 'keepBoth';
+/** What an upload does with a file whose name is taken in the folder. */
+export type UploadConflictSetting = 'ask' | 'newVersion' | 'keepBoth' | 'skip';
 
 export interface Settings {
   region: string;
@@ -18,6 +20,7 @@ export interface Settings {
   chunkSizeBytes: number;
   verifyChecksums: boolean;
   conflictPolicy: ConflictPolicySetting;
+  uploadConflictPolicy: UploadConflictSetting;
 }
 
 export const SECTION = 'apsExplorer';
@@ -45,6 +48,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): Settings {
     chunkSizeBytes: clamp(config.get<number>('chunkSizeMiB', DEFAULT_CHUNK_SIZE / MIB), 1, 256) * MIB,
     verifyChecksums: config.get<boolean>('verifyChecksums', true),
     conflictPolicy: config.get<ConflictPolicySetting>('conflictPolicy', 'ask'),
+    uploadConflictPolicy: config.get<UploadConflictSetting>('uploadConflictPolicy', 'ask'),
   };
 }
 

@@ -3,11 +3,12 @@ import * as vscode from 'vscode';
 import type { ExtensionLog } from '../log/logChannel';
 import type { Prompts } from '../ui/prompts';
 import { failureDetail, failureReason } from '../core/failureReason';
+import type { RemoteIds } from '../core/remote/address';
 import { isActive, type JobKind, type JobPlan, type JobRecord } from './jobRecord';
 import type { JobStore } from './jobStore';
 import { percentOf, transferText } from './progressText';
 
-export type JobPatch = Partial<Pick<JobRecord, 'state' | 'detail' | 'progress' | 'target' | 'failures'>>;
+export type JobPatch = Partial<Pick<JobRecord, 'state' | 'detail' | 'progress' | 'target' | 'remote' | 'failures'>>;
 
 /** What a runner gets: the job (its plan may be updated and saved), a cancel signal, and a way to report. */
 export interface RunContext {
@@ -45,6 +46,8 @@ export interface JobManagerDeps {
   log: ExtensionLog;
   open(target: string): Thenable<unknown>;
   reveal(target: string): Thenable<unknown>;
+  /** Shows what a job wrote to APS (an upload's folder or file) in the Hubs tree. */
+  revealRemote?(remote: RemoteIds): Thenable<unknown>;
 }
 
 interface Running {
@@ -231,8 +234,9 @@ export class JobManager implements vscode.Disposable {
     record.detail = failures.length ? vscode.l10n.t('finished, {0} failed', failures.length) : vscode.l10n.t('finished');
     this.deps.log.info(outcome.message);
     const target = record.target;
-    const [showLog, open, reveal] = [vscode.l10n.t('Show Log'), vscode.l10n.t('Open'), vscode.l10n.t('Reveal in Explorer')];
-    const buttons = failures.length ? [showLog, reveal] : target ? [open, reveal] : [];
+    const [showLog, open, reveal, revealInAps] = [vscode.l10n.t('Show Log'), vscode.l10n.t('Open'), vscode.l10n.t('Reveal in Explorer'), vscode.l10n.t('Reveal in APS')];
+    const { remote } = record;
+    const buttons = remote ? (failures.length ? [showLog, revealInAps] : [revealInAps]) : failures.length ? [showLog, reveal] : target ? [open, reveal] : [];
     const listed = failures.slice(0, 3).map((failure) => `${failure.name} (${failure.reason})`).join('; ');
     const message =
       failures.length > 3
@@ -244,6 +248,7 @@ export class JobManager implements vscode.Disposable {
       if (choice === showLog) this.deps.log.show();
       else if (choice === open && target) void this.deps.open(target);
       else if (choice === reveal && target) void this.deps.reveal(target);
+      else if (choice === revealInAps && remote) void this.deps.revealRemote?.(remote);
     });
   }
 

@@ -3,12 +3,14 @@ import type { DownloadEntry } from '../core/download/plan';
 import type { ExportApi, MarkupOptions } from '../core/exports/exportTypes';
 import type { ExportProject, ExportVersion } from '../core/exports/pdfExports';
 import type { MirrorSource, PushConflictPolicy } from '../core/mirror';
+import type { RemoteIds } from '../core/remote/address';
 import type { ConflictPolicy } from '../core/transfer';
+import type { UploadConflictPolicy, UploadPlan, UploadTarget } from '../core/upload';
 import type { TargetRoot } from '../workspace/targetFolder';
 
 /** queued/processing: waiting on Autodesk; downloading/uploading: bytes flowing; the rest are final. */
 export type JobState = 'queued' | 'processing' | 'downloading' | 'uploading' | 'finished' | 'failed' | 'cancelled';
-export type JobKind = 'download' | 'convert' | 'export' | 'mirror' | 'push';
+export type JobKind = 'download' | 'convert' | 'export' | 'mirror' | 'upload' | 'push';
 
 export const ACTIVE_STATES: readonly JobState[] = ['queued', 'processing', 'downloading', 'uploading'];
 
@@ -40,6 +42,8 @@ export interface JobRecord {
   progress?: JobProgress;
   /** The file or folder the job writes, once known. */
   target?: string;
+  /** Where in APS the job writes (an upload's folder, or its one file), for "Reveal in APS". */
+  remote?: RemoteIds;
   /** Why it failed (APS's reason). */
   error?: string;
   /** Files of a bulk download that failed while the rest went on. */
@@ -49,7 +53,7 @@ export interface JobRecord {
   plan: JobPlan;
 }
 
-export type JobPlan = DownloadPlan | ConvertPlan | ExportPlan | MirrorPlan | PushJobPlan;
+export type JobPlan = DownloadPlan | ConvertPlan | ExportPlan | MirrorPlan | UploadJobPlan | PushJobPlan;
 
 export type FileTaskState = 'pending' | 'done' | 'skipped' | 'failed';
 
@@ -130,4 +134,17 @@ export interface PushJobPlan {
   source: MirrorSource;
   /** How conflicts were settled, once the preview was accepted. */
   policy?: PushConflictPolicy;
+}
+
+/** Local files and folders into a folder in APS, or one local file as the next version of a file in APS. */
+export interface UploadJobPlan {
+  kind: 'upload';
+  /** Absolute local paths, as chosen or dropped. */
+  sources: string[];
+  target: UploadTarget;
+  conflict: UploadConflictPolicy;
+  /** The engine's plan once made and confirmed; the runs record each file's state in it, so a reload resumes it. */
+  upload?: UploadPlan;
+  /** Files dropped from the browser's computer were copied here first (removed once every file is in APS). */
+  stagedIn?: string;
 }

@@ -75,9 +75,11 @@ function jobItem(job: JobRecord, running: boolean): vscode.TreeItem {
   if (!running && (job.state === 'failed' || job.state === 'cancelled' || failures > 0)) flags.push('retryable');
   if (job.state === 'finished' && job.target) flags.push('openable');
   if (job.target) flags.push('revealable');
+  if (job.remote) flags.push('remote');
   item.contextValue = flags.join(' ');
   item.tooltip = tooltip(job);
   if (job.state === 'finished' && job.target) item.command = { command: 'apsExplorer.jobs.open', title: vscode.l10n.t('Open'), arguments: [job] };
+  else if (job.state === 'finished' && job.remote) item.command = { command: 'apsExplorer.jobs.revealInAps', title: vscode.l10n.t('Reveal in APS'), arguments: [job] };
   return item;
 }
 

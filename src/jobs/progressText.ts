@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { AggregateProgress } from '../core/transfer';
+import type { AggregateProgress } from '../core/transfer/types';
 import { formatBytes } from '../tree/format';
 import type { JobProgress, JobState } from './jobRecord';
 
@@ -33,11 +33,11 @@ export function transferText(progress: JobProgress): string {
   return parts.join(' · ');
 }
 
-/** A transfer's overall progress as the job's, with the bytes earlier runs of the job finished (`before`). */
-export function jobProgressOf(progress: AggregateProgress, before: number, files: JobProgress['files']): JobProgress {
+/** A job's progress from an engine's overall progress, with `doneBefore` bytes finished by earlier runs of the job. */
+export function jobProgress(progress: AggregateProgress, doneBefore: number, files: JobProgress['files']): JobProgress {
   return {
-    doneBytes: before + progress.transferredBytes,
-    totalBytes: before + progress.totalBytes,
+    doneBytes: doneBefore + progress.transferredBytes,
+    totalBytes: doneBefore + progress.totalBytes,
     bytesPerSecond: progress.bytesPerSecond,
     etaSeconds: progress.etaSeconds,
     files,

@@ -15,6 +15,8 @@ export interface Prompts {
   openExternal(url: string): Promise<boolean>;
   /** A folder the user picks in the system dialog. */
   chooseFolder(openLabel: string): Promise<vscode.Uri | undefined>;
+  /** Files or folders the user picks in the system dialog (undefined when cancelled). */
+  openDialog(options: vscode.OpenDialogOptions): Promise<vscode.Uri[] | undefined>;
   /** A quick pick whose items arrive while it is open, computed from what the user types (search). */
   liveQuickPick<T extends vscode.QuickPickItem>(options: LiveQuickPickOptions<T>): Promise<T | undefined>;
 }
@@ -51,6 +53,7 @@ export const windowPrompts: Prompts = {
   // takes the URL as a string and then opens it exactly as given.
   openExternal: async (url) => vscode.env.openExternal(url as unknown as vscode.Uri),
   chooseFolder: async (openLabel) => (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel }))?.[0],
+  openDialog: async (options) => vscode.window.showOpenDialog(options),
   liveQuickPick: (options) => showLiveQuickPick(options),
 };
 
@@ -146,6 +149,12 @@ export class ScriptedPrompts implements Prompts {
   async chooseFolder(openLabel: string): Promise<vscode.Uri | undefined> {
     const answer = this.next(openLabel);
     return answer === undefined ? undefined : vscode.Uri.file(answer);
+  }
+
+  /** Answered with file-system paths from the script, one per line ('' picks nothing). */
+  async openDialog(options: vscode.OpenDialogOptions): Promise<vscode.Uri[] | undefined> {
+    const answer = this.next(options.title ?? options.openLabel ?? 'open');
+    return answer === undefined ? undefined : answer.split('\n').filter(Boolean).map((path) => vscode.Uri.file(path));
   }
 
   private next(question: string): string | undefined {

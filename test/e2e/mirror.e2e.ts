@@ -38,14 +38,7 @@ describe('Mirror a folder into the workspace in the browser workbench (e2e)', fu
   });
 
   it('signs in with the app credentials from the Command Palette', async () => {
-    await ui.openApsView();
-    await ui.runCommand('APS: Use App Credentials (2-legged)');
-    const input = ui.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(seed.credentials.clientSecret as string);
-    await input.press('Enter');
-    await ui.notification(/Using app credentials/).waitFor({ timeout: 30_000 });
-    await ui.row('Emulator BIM 360 Account').waitFor();
+    await ui.useAppCredentials(seed.credentials.clientSecret as string);
   });
 
   it('mirrors Level 1 from its context menu: every file of the tree, with the bytes APS holds', async () => {

@@ -21,7 +21,9 @@ export function run(): Promise<void> {
     for (const line of format(...args).split('\n')) console.log(SUITE_MARKER + line);
   };
   Mocha.reporters.Base.consoleLog(`VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.remoteName ?? 'local'})`);
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // APS_SUITE_GREP runs only the tests whose titles match (while working on one feature; npm test runs them all).
+  const grep = process.env.APS_SUITE_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', ...(grep ? { grep } : {}) });
   for (const file of testFiles(__dirname).sort()) mocha.addFile(file);
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

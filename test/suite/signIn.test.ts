@@ -1,25 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { children, label, setSetting, useEmulator } from './support/harness';
-
-/** Plays the browser: loads the emulator's consent page, clicks Allow, follows the redirect to the callback. */
-async function allowInBrowser(authorizeUrl: string, userId: string): Promise<void> {
-  const page = await (await fetch(authorizeUrl)).text();
-  const form = new URLSearchParams();
-  for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(match[1], decodeHtml(match[2]));
-  form.set('user_id', userId);
-  form.set('decision', 'allow');
-  const action = new URL('/authentication/v2/authorize', authorizeUrl);
-  const answer = await fetch(action, { method: 'POST', body: form, redirect: 'manual' });
-  const location = answer.headers.get('location');
-  if (answer.status !== 302 || !location) throw new Error(`consent answered ${answer.status}: ${await answer.text()}`);
-  const callback = await fetch(location);
-  if (!callback.ok) throw new Error(`callback answered ${callback.status}`);
-}
-
-function decodeHtml(text: string): string {
-  return text.replace(/&(lt|gt|amp|#39|quot);/g, (_m, name: string) => ({ lt: '<', gt: '>', amp: '&', '#39': "'", quot: '"' })[name]!);
-}
+import { allowInBrowser, children, decodeHtml, label, setSetting, useEmulator } from './support/harness';
 
 describe('Sign in with Autodesk (3-legged, PKCE) against the emulator', function () {
   this.timeout(60_000);

@@ -6,12 +6,11 @@ import { nodeFs, type TransferFs } from './disk/fileSystem';
 import { partFilesFor } from './disk/partFiles';
 import { PartLock } from './disk/partLock';
 import { chooseTarget, prepareTargetInside } from './disk/placement';
-import { BUFFERS_PER_WRITER, BufferPool } from './disk/spanWriter';
 import { errorDetail, fileSystemError, RestartRequired, TransferError } from './errors';
 import { createStorageAgent } from './http/agent';
 import { ObjectDownload, type EngineContext } from './objectDownload';
 import { AggregateProgressTracker, FileProgressTracker } from './progress';
-import { DEFAULT_CONCURRENT_FILES, DEFAULT_ENGINE_CONNECTIONS, downloadSettings, MAX_CONNECTIONS, WRITE_BUFFER_BYTES } from './settings';
+import { DEFAULT_CONCURRENT_FILES, DEFAULT_ENGINE_CONNECTIONS, downloadSettings, MAX_CONNECTIONS } from './settings';
 import type { BulkFileResult, BulkItem, BulkOptions, BulkResult, DownloadOptions, DownloadResult, FileProgress, ObjectSource, TransferLog } from './types';
 
 export interface TransferEngineOptions {
@@ -40,7 +39,6 @@ export class TransferEngine {
       limiter: new Limiter(cap),
       fs: options.fs ?? nodeFs,
       log: options.log ?? (() => undefined),
-      buffers: new BufferPool(WRITE_BUFFER_BYTES, BUFFERS_PER_WRITER * cap),
     };
   }
 

@@ -1,7 +1,7 @@
 // Transfer engine: ranged, parallel, resumable, verified downloads of storage objects (no VS Code).
 export { TransferEngine, type TransferEngineOptions } from './engine';
 export { TransferError, isTransferError, type TransferErrorCode } from './errors';
-export { nodeFs, type TransferFs, type TransferFile } from './disk/fileSystem';
+export { inlineWritesFs, nodeFs, type TransferFs, type TransferFile } from './disk/fileSystem';
 export { partFilesFor } from './disk/partFiles';
 export { isInside, numberedName, splitExtension, MAX_NAME_BYTES } from './disk/placement';
 export { fileNameFromUrl, urlSource } from './sources/urlSource';

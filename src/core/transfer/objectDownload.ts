@@ -6,7 +6,6 @@ import type { TransferFile, TransferFs } from './disk/fileSystem';
 import { JournalKeeper, readJournal, removeJournal, type JournalData } from './disk/journal';
 import { partFilesFor, type PartFiles } from './disk/partFiles';
 import { numberedName, renameIntoPlace } from './disk/placement';
-import type { BufferPool } from './disk/spanWriter';
 import { TrailingSha1 } from './disk/verify';
 import { errorDetail, fileSystemError, RangeIgnored, RestartRequired, TransferError, VerifyMismatch } from './errors';
 import { fetchSpan, type FetchContext } from './http/rangeRequest';
@@ -27,7 +26,6 @@ export interface EngineContext {
   readonly limiter: Limiter;
   readonly fs: TransferFs;
   readonly log: TransferLog;
-  readonly buffers: BufferPool;
 }
 
 interface OpenedPart {
@@ -115,7 +113,6 @@ export class ObjectDownload {
         urls,
         etags,
         file,
-        buffers: this.engine.buffers,
         filePath: this.parts.data,
         signal,
         retry: this.settings.retry,

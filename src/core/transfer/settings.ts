@@ -16,8 +16,10 @@ export const DEFAULT_SINGLE_REQUEST_THRESHOLD = 16 * MIB;
 export const DEFAULT_CONCURRENT_FILES = 4;
 /** signeds3download minutesExpiration the sources ask for: long enough for big files, short-lived anyway. */
 export const SIGNED_URL_MINUTES = 15;
-/** Bytes gathered per connection before one positioned write (larger buys no speed, only memory). */
-export const WRITE_BUFFER_BYTES = 256 * 1024;
+/** Bytes gathered per connection before one positioned write. */
+export const WRITE_BATCH_BYTES = 256 * 1024;
+/** Bytes a connection may have waiting for the disk before its socket is paused. */
+export const MAX_UNWRITTEN_BYTES = 3 * WRITE_BATCH_BYTES;
 /** Written data is synced after this many new bytes, so little is left to sync at the end. */
 export const SYNC_EVERY_BYTES = 8 * MIB;
 export const CONNECT_TIMEOUT_MS = 30_000;

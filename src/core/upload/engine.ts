@@ -15,7 +15,7 @@ import { PartLock } from '../transfer/disk/partLock';
 import { isTransferError, TransferError } from '../transfer/errors';
 import { createStorageAgent } from '../transfer/http/agent';
 import { AggregateProgressTracker, FileProgressTracker } from '../transfer/progress';
-import { BufferPool } from '../transfer/disk/spanWriter';
+import { BufferPool } from './bufferPool';
 import { DEFAULT_ENGINE_CONNECTIONS, MAX_CONNECTIONS, UPLOAD_READ_BYTES, uploadSettings, type UploadSettings } from '../transfer/settings';
 import type { FileProgress, TransferLog } from '../transfer/types';
 import { commitUpload, ensureFolder, type CommitContext, type CommitIntent } from './commit';

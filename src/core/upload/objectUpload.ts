@@ -11,7 +11,7 @@ import type { Limiter } from '../http/limiter';
 import { backoffDelay, errorCodeOf } from '../http/retryPolicy';
 import { MIN_PART_BYTES, planParts, type ObjectDetails, type SignedUpload } from '../oss/signedUpload';
 import type { TransferFile } from '../transfer/disk/fileSystem';
-import type { BufferPool } from '../transfer/disk/spanWriter';
+import type { BufferPool } from './bufferPool';
 import { TrailingSha1 } from '../transfer/disk/verify';
 import { RestartRequired, TransferError } from '../transfer/errors';
 import type { FileProgressTracker } from '../transfer/progress';

@@ -5,7 +5,7 @@ import { request, type Dispatcher } from 'undici';
 import { partPutError, uploadRefusalOf } from '../dm/uploadRefusals';
 import { errorCodeOf, isNetworkError, isRetryableStatus, parseRetryAfter } from '../http/retryPolicy';
 import type { TransferFile } from '../transfer/disk/fileSystem';
-import type { BufferPool } from '../transfer/disk/spanWriter';
+import type { BufferPool } from './bufferPool';
 import { StallWatchdog } from '../transfer/http/stallWatchdog';
 
 /** Worth sending the same part again (a reset, a stall, a 5xx or 429). */

@@ -10,7 +10,7 @@ import type { TargetRoot } from '../../workspace/targetFolder';
 import { failureReason } from '../../core/failureReason';
 import { JobDeclined, type JobRunner, type RunContext } from '../jobManager';
 import type { DownloadPlan, FileTask } from '../jobRecord';
-import { jobProgressOf } from '../progressText';
+import { jobProgress } from '../progressText';
 
 /** Versions, items (their tip) and folders (recursively) into `<download folder>/<project>/<folder path>/<file>`. */
 export function downloadRunner(services: () => ApsServices, engine: TransferEngine): JobRunner {
@@ -99,7 +99,7 @@ export async function transferFiles(
       if (status === 'downloaded' || status === 'skipped') Object.assign(task, { state: status === 'downloaded' ? 'done' : 'skipped', target: downloaded?.path ?? task.target });
       else if (status === 'failed') Object.assign(task, { state: 'failed', error: failureReason(error) });
     },
-    onProgress: (aggregate) => context.update({ state: 'downloading', progress: jobProgressOf(aggregate, finishedBefore, counts()) }),
+    onProgress: (aggregate) => context.update({ state: 'downloading', progress: jobProgress(aggregate, finishedBefore, counts()) }),
   });
 
   const failures = all.filter((task) => task.state === 'failed').map((task) => ({ name: task.name, reason: task.error ?? vscode.l10n.t('unknown error') }));

@@ -8,7 +8,7 @@ import { confirmPush, shownRootOf } from '../../mirror/pushQuestions';
 import { pushedCounts } from '../../mirror/statusText';
 import { JobDeclined, type JobRunner } from '../jobManager';
 import type { FileFailure, PushJobPlan } from '../jobRecord';
-import { jobProgressOf } from '../progressText';
+import { jobProgress } from '../progressText';
 
 /**
  * Pushes a mirror's local changes into APS: looks for them, shows the preview (the one confirmation), then runs
@@ -53,7 +53,7 @@ export function pushRunner(services: () => ApsServices, log: TransferLog, pushed
         engine,
         signal: context.signal,
         connections: settings.connections,
-        onProgress: (progress) => context.update({ state: 'uploading', progress: jobProgressOf(progress, before, counts()) }),
+        onProgress: (progress) => context.update({ state: 'uploading', progress: jobProgress(progress, before, counts()) }),
       });
       const failures = report.events.filter((event) => event.status === 'failed').map((event): FileFailure => ({ name: event.path, reason: event.error ?? vscode.l10n.t('unknown error') }));
       for (const folder of accepted.upload.folders) if (folder.error) failures.push({ name: `${folder.path.join('/')}/`, reason: folder.error });

@@ -92,6 +92,18 @@ export class UiSession {
     await this.page.locator('.quick-input-list').getByRole('option', { name: new RegExp(escapeRegExp(title)) }).first().click();
   }
 
+  /** Signs in with the app's own credentials (2-legged) from the Command Palette, and waits for the hubs. */
+  async useAppCredentials(secret: string): Promise<void> {
+    await this.openApsView();
+    await this.runCommand('APS: Use App Credentials (2-legged)');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(secret);
+    await input.press('Enter');
+    await this.notification(/Using app credentials/).waitFor({ timeout: 30_000 });
+    await this.row('Emulator BIM 360 Account').waitFor();
+  }
+
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     await this.demo.stop();

@@ -101,3 +101,34 @@ export async function walk(ext: ApsExplorerApi, ...labels: string[]): Promise<Tr
   }
   return node!;
 }
+
+/** Plays the browser: loads the emulator's consent page, clicks Allow, follows the redirect to the callback. */
+export async function allowInBrowser(authorizeUrl: string, userId: string): Promise<void> {
+  const page = await (await fetch(authorizeUrl)).text();
+  const form = new URLSearchParams();
+  for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(match[1], decodeHtml(match[2]));
+  form.set('user_id', userId);
+  form.set('decision', 'allow');
+  const action = new URL('/authentication/v2/authorize', authorizeUrl);
+  const answer = await fetch(action, { method: 'POST', body: form, redirect: 'manual' });
+  const location = answer.headers.get('location');
+  if (answer.status !== 302 || !location) throw new Error(`consent answered ${answer.status}: ${await answer.text()}`);
+  const callback = await fetch(location);
+  if (!callback.ok) throw new Error(`callback answered ${callback.status}`);
+}
+
+export function decodeHtml(text: string): string {
+  return text.replace(/&(lt|gt|amp|#39|quot);/g, (_m, name: string) => ({ lt: '<', gt: '>', amp: '&', '#39': "'", quot: '"' })[name]!);
+}
+
+/** 3-legged sign-in through the real command as `userId`, with the emulator's public app and its consent page. */
+export async function signInAsUser(emu: RunningEmulator, ext: ApsExplorerApi, prompts: ScriptedPrompts, userId: string): Promise<void> {
+  await setSetting('clientId', emu.seed.publicApp.clientId);
+  await ext.accounts.reconnect();
+  prompts.onOpenExternal = async (url) => {
+    void allowInBrowser(url, userId).catch((error: unknown) => console.error('browser step failed', error));
+    return true;
+  };
+  await vscode.commands.executeCommand('apsExplorer.signIn');
+  if (ext.accounts.account?.mode !== 'user') throw new Error(`sign-in failed: ${prompts.notifications.map((n) => n.message).join(' | ')}`);
+}

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import { defaultJournalDir } from '../../../src/core/upload';
 import type { Json } from '../emulator/helpers';
-import { sdkClients, type SdkClients } from '../sdk/sdk';
+import { folderHeld, sdkClients, subfolderId, type SdkClients } from '../sdk/sdk';
 import { MiB } from '../transfer/harness';
 import { TOWER_FILES, useCliHarness } from './harness';
 
@@ -63,26 +63,8 @@ describe('aps-explorer upload (dist/cli.js against the emulator, checked through
     await writeFile(file, bytes);
     return file;
   }
-  /** Name → [version count, sha1 of the tip's stored object] of a folder's items, through the SDK. */
-  async function held(id = folderId): Promise<Record<string, [number, string] | 'folder'>> {
-    const project = h.emulator.seed.ids.bim360Project;
-    const out: Record<string, [number, string] | 'folder'> = {};
-    for (const entry of ((await sdk.dm.getFolderContents(project, id)) as unknown as Json).data) {
-      if (entry.type === 'folders') {
-        out[entry.attributes.name] = 'folder';
-        continue;
-      }
-      const versions = ((await sdk.dm.getItemVersions(project, entry.id)) as unknown as Json).data;
-      const [bucketKey, objectKey] = versions[0].relationships.storage.data.id.replace('urn:adsk.objects:os.object:', '').split('/');
-      const details = (await sdk.oss.getObjectDetails(bucketKey, objectKey)) as unknown as Json;
-      out[versions[0].attributes.name] = [versions.length, details.sha1];
-    }
-    return out;
-  }
-  async function subfolder(name: string, id = folderId): Promise<string> {
-    const entries = ((await sdk.dm.getFolderContents(h.emulator.seed.ids.bim360Project, id)) as unknown as Json).data;
-    return entries.find((entry: Json) => entry.type === 'folders' && entry.attributes.name === name).id;
-  }
+  const held = (id = folderId) => folderHeld(sdk, h.emulator.seed.ids.bim360Project, id);
+  const subfolder = (name: string, id = folderId) => subfolderId(sdk, h.emulator.seed.ids.bim360Project, id, name);
 
   it('uploads a file as a new item, the same name again as version 2, and a folder with its subfolders', async () => {
     const first = randomBytes(6 * MiB + 3);

@@ -7,6 +7,7 @@ import { ApsConfiguration, SdkManagerBuilder, StaticAuthenticationProvider, type
 import { DataManagementClient } from '@aps_sdk/data-management';
 import { OssClient } from '@aps_sdk/oss';
 import type { RunningEmulator } from '../../emulator';
+import type { Json } from '../emulator/helpers';
 
 export { Scopes };
 
@@ -60,4 +61,26 @@ export function sha1OfFirst(stream: Readable, size: number): Promise<{ sha1: str
     stream.once('end', () => (bytes >= size ? undefined : reject(new Error(`the stream ended after ${bytes} of ${size} bytes`))));
     if (size === 0) finish();
   });
+}
+
+/** Name → [version count, SHA-1 of the tip's stored object] of a folder's items ('folder' for folders), through the SDK. */
+export async function folderHeld(sdk: SdkClients, projectId: string, folderId: string): Promise<Record<string, [number, string] | 'folder'>> {
+  const out: Record<string, [number, string] | 'folder'> = {};
+  for (const entry of ((await sdk.dm.getFolderContents(projectId, folderId)) as unknown as Json).data) {
+    if (entry.type === 'folders') {
+      out[entry.attributes.name] = 'folder';
+      continue;
+    }
+    const versions = ((await sdk.dm.getItemVersions(projectId, entry.id)) as unknown as Json).data;
+    const [bucketKey, objectKey] = versions[0].relationships.storage.data.id.replace('urn:adsk.objects:os.object:', '').split('/');
+    const details = (await sdk.oss.getObjectDetails(bucketKey, objectKey)) as unknown as Json;
+    out[versions[0].attributes.name] = [versions.length, details.sha1];
+  }
+  return out;
+}
+
+/** The id of the subfolder `name` of a folder, through the SDK. */
+export async function subfolderId(sdk: SdkClients, projectId: string, folderId: string, name: string): Promise<string> {
+  const entries = ((await sdk.dm.getFolderContents(projectId, folderId)) as unknown as Json).data;
+  return entries.find((entry: Json) => entry.type === 'folders' && entry.attributes.name === name).id;
 }

@@ -27,7 +27,7 @@ async function closingServer(head: (body: Buffer) => string, body: Buffer): Prom
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, sent, server };
 }
 
-/** The whole body through an exchange whose sink asks to wait after every chunk, as a writer whose buffers are all busy does. */
+/** The whole body through an exchange whose sink asks to wait after every chunk, as a writer waiting for the disk does. */
 async function slowlyPiped(exchange: StorageExchange): Promise<Buffer> {
   const chunks: Buffer[] = [];
   await exchange.pipe((chunk) => {

@@ -155,6 +155,14 @@ describe('transfer: byte intervals and span scheduling', () => {
       const taken = scheduler.next() as Span;
       assert.equal(taken.start, 1 * MiB + Math.ceil((31 * MiB) / 2));
     });
+
+    it('leaves bytes that arrived but are not written yet to the span they came for', () => {
+      const { scheduler, slow } = twoSpans();
+      slow.stream = { since: 100, from: 0, received: 3 * MiB, latencyMs: 10 };
+      slow.cursor = 1 * MiB;
+      const taken = scheduler.next() as Span;
+      assert.equal(taken.start, 3 * MiB + Math.ceil((29 * MiB) / 2), 'the cut is past the 3 MiB that arrived, of which 2 MiB are not on disk yet');
+    });
   });
 
   it('covers every missing byte exactly once', () => {

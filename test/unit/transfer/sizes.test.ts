@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { inlineWritesFs } from '../../../src/core/transfer/disk/fileSystem';
 import { FAST, KiB, listFiles, MiB, requestedRanges, seededObject, sha1OfFile, useTransferHarness } from './harness';
 
 describe('transfer: downloads are byte-exact at every size boundary', function () {
@@ -45,14 +46,19 @@ describe('transfer: downloads are byte-exact at every size boundary', function (
     assert.equal(gets[0].range, `bytes=0-${3 * MiB + 6}`);
   });
 
-  it('100 MiB with the default settings', async () => {
-    const expected = await seededObject(h, 'hundredMiB');
-    const target = path.join(h.dir, '100MiB.nwd');
-    const result = await h.engine().download(h.source(expected), target);
-    assert.equal(result.size, 100 * MiB);
-    assert.equal(result.sha1, expected.sha1);
-    assert.equal(await sha1OfFile(target), expected.sha1);
-    const gets = h.storageRequests().filter((r) => r.method === 'GET');
-    assert.ok(gets.length >= 8, `parallel ranges expected, saw ${gets.length} requests`);
-  });
+  for (const [label, fs] of [
+    ['', undefined],
+    [', written on the event loop (as the command line writes)', inlineWritesFs],
+  ] as const) {
+    it(`100 MiB with the default settings${label}`, async () => {
+      const expected = await seededObject(h, 'hundredMiB');
+      const target = path.join(h.dir, '100MiB.nwd');
+      const result = await h.engine({ fs }).download(h.source(expected), target);
+      assert.equal(result.size, 100 * MiB);
+      assert.equal(result.sha1, expected.sha1);
+      assert.equal(await sha1OfFile(target), expected.sha1);
+      const gets = h.storageRequests().filter((r) => r.method === 'GET');
+      assert.ok(gets.length >= 8, `parallel ranges expected, saw ${gets.length} requests`);
+    });
+  }
 });

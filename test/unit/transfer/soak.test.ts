@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { FaultSpec } from '../../emulator';
+import { inlineWritesFs, nodeFs } from '../../../src/core/transfer/disk/fileSystem';
 import { isTransferError } from '../../../src/core/transfer/errors';
 import type { DownloadOptions, DownloadResult } from '../../../src/core/transfer/types';
 import { fsWith } from './faultyFs';
@@ -39,6 +40,9 @@ describe(`transfer: randomized fault soak (${RUNS} downloads, seed ${SEED})`, fu
       const diskFull = size > 0 && chance(0.04);
       const cancelMidway = size > 256 * KiB && chance(0.15);
       if (cancelMidway) faults.push({ kind: 'bandwidth', bytesPerSecond: 2 * MiB });
+      // As the extension writes (libuv's thread pool), or as the command line does (on the event loop).
+      const inlineWrites = chance(0.5);
+      const fs = inlineWrites ? inlineWritesFs : nodeFs;
       const ids = faults.map((fault) => h.emulator.faults.add({ ...fault, path: where }));
 
       const target = path.join(h.dir, `run-${run}.bin`);
@@ -55,13 +59,13 @@ describe(`transfer: randomized fault soak (${RUNS} downloads, seed ${SEED})`, fu
       try {
         if (cancelMidway) {
           const controller = new AbortController();
-          const first = h.engine().download(h.source(object), target, { ...options, signal: controller.signal });
+          const first = h.engine({ fs }).download(h.source(object), target, { ...options, signal: controller.signal });
           await wait(20 + Math.floor(random() * 80));
           controller.abort();
           await first.catch((error: unknown) => assert.ok(isTransferError(error), String(error)));
           for (const id of ids) h.emulator.faults.remove(id);
         }
-        const engine = diskFull ? h.engine({ fs: fsWith({ failWriteAfterBytes: { bytes: Math.floor(random() * size), code: 'ENOSPC' } }) }) : h.engine();
+        const engine = h.engine({ fs: diskFull ? fsWith({ base: fs, failWriteAfterBytes: { bytes: Math.floor(random() * size), code: 'ENOSPC' } }) : fs });
         result = await engine.download(h.source(object), target, { ...options, onProgress: progress.onProgress });
       } catch (error) {
         failure = error;
@@ -69,7 +73,7 @@ describe(`transfer: randomized fault soak (${RUNS} downloads, seed ${SEED})`, fu
       for (const id of ids) h.emulator.faults.remove(id);
 
       const current = await h.emulator.describeObject(object.bucketKey, object.objectKey);
-      const label = `run ${run} (size ${size}, ${faults.map((f) => f.kind).join('+') || 'no faults'})`;
+      const label = `run ${run} (size ${size}, ${faults.map((f) => f.kind).join('+') || 'no faults'}${inlineWrites ? ', inline writes' : ''})`;
       if (result) {
         // A replacement may land just after the last byte was served: then the old version is the right answer.
         const versions = new Map([

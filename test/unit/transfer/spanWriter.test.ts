@@ -2,18 +2,19 @@ import * as assert from 'node:assert/strict';
 import { setTimeout as wait } from 'node:timers/promises';
 import type { TransferFile } from '../../../src/core/transfer/disk/fileSystem';
 import type { Span } from '../../../src/core/transfer/plan/scheduler';
-import { BufferPool, BUFFERS_PER_WRITER, SpanWriter } from '../../../src/core/transfer/disk/spanWriter';
+import { SpanWriter } from '../../../src/core/transfer/disk/spanWriter';
 import { StallWatchdog } from '../../../src/core/transfer/http/stallWatchdog';
+import { MAX_UNWRITTEN_BYTES, WRITE_BATCH_BYTES } from '../../../src/core/transfer/settings';
 import { errno } from './faultyFs';
 
 /** A file whose writes wait until the test settles them, one by one. */
 function heldFile() {
-  const writes: { settle(error?: Error): void; position: number; bytes: Buffer }[] = [];
+  const writes: { settle(error?: Error): void; position: number; buffers: readonly Buffer[] }[] = [];
   const file = {
     writev(buffers: readonly Buffer[], position: number) {
-      const bytes = Buffer.concat(buffers);
       return new Promise<{ bytesWritten: number }>((resolve, reject) => {
-        writes.push({ position, bytes, settle: (error) => (error ? reject(error) : resolve({ bytesWritten: bytes.length })) });
+        const length = buffers.reduce((sum, b) => sum + b.length, 0);
+        writes.push({ position, buffers, settle: (error) => (error ? reject(error) : resolve({ bytesWritten: length })) });
       });
     },
   } as unknown as TransferFile;
@@ -25,56 +26,81 @@ async function within<T>(promise: Promise<T>, ms = 500): Promise<T | 'still wait
   return Promise.race([promise, wait(ms).then(() => 'still waiting' as const)]);
 }
 
-describe('transfer: span writer', () => {
-  const BUFFER = 4;
+/** Chunks of `size` bytes, each filled with its own letter. */
+function chunks(count: number, size: number): Buffer[] {
+  return Array.from({ length: count }, (_, i) => Buffer.alloc(size, String.fromCharCode(97 + i)));
+}
 
-  function writerFor(file: TransferFile, control = { resume() {}, stop() {} }) {
-    const span: Span = { segment: 0, start: 0, end: 100, cursor: 0 };
-    const watchdog = new StallWatchdog(60_000, () => undefined);
-    const writer = new SpanWriter({ file, filePath: 'out.bin', buffers: new BufferPool(BUFFER, BUFFERS_PER_WRITER), onWritten: () => undefined }, span, { start: 0, end: 100 }, watchdog, control);
-    return { writer, span, watchdog };
+const HALF = WRITE_BATCH_BYTES / 2;
+
+describe('transfer: span writer', () => {
+  function writerFor(file: TransferFile, end: number, control = { resume() {}, stop() {} }, watchdog = new StallWatchdog(60_000, () => undefined)) {
+    const span: Span = { segment: 0, start: 0, end, cursor: 0 };
+    const written: [number, number][] = [];
+    const writer = new SpanWriter({ file, filePath: 'out.bin', onWritten: (start, stop) => written.push([start, stop]) }, span, { start: 0, end }, watchdog, control);
+    return { writer, span, watchdog, written };
   }
 
-  it('writes in order and holds a copy of a chunk while every buffer is busy', async () => {
+  it('writes the chunks it was handed, a batch at a time and in order, and pauses the socket while too much waits for the disk', async () => {
     const { file, writes } = heldFile();
     let resumed = 0;
-    const { writer, span, watchdog } = writerFor(file, { resume: () => resumed++, stop() {} });
-    assert.equal(writer.accept(Buffer.from('abcd')), true);
-    assert.equal(writer.accept(Buffer.from('efgh')), true);
-    assert.equal(writer.accept(Buffer.from('ijkl')), true);
-    const reused = Buffer.from('mn');
-    assert.equal(writer.accept(reused), false, `all ${BUFFERS_PER_WRITER} buffers are busy: pause`);
-    // The chunk may be a view of a read buffer the socket reuses once accept returns.
-    reused.write('zz');
+    const body = chunks(8, HALF);
+    const { writer, span, watchdog, written } = writerFor(file, 8 * HALF, { resume: () => resumed++, stop() {} });
+    const upToPause = MAX_UNWRITTEN_BYTES / HALF;
+    const accepted = body.slice(0, upToPause).map((chunk) => writer.accept(chunk));
+    assert.deepEqual(accepted, [...Array(upToPause - 1).fill(true), false], `${MAX_UNWRITTEN_BYTES} bytes wait for the disk: pause`);
+    assert.equal(writes.length, 1, 'one write at a time');
     writes[0].settle();
     await wait(0);
-    assert.equal(resumed, 1, 'a buffer is free again: the held chunk is taken up and the socket resumed');
-    writes[1].settle();
-    await wait(0);
-    writes[2].settle();
-    const drained = writer.drain();
-    await wait(0);
-    writes[3].settle();
-    assert.equal(await within(drained), undefined);
+    assert.equal(resumed, 1, 'the disk caught up: the socket goes on');
     assert.deepEqual(
-      writes.map((w) => [w.position, w.bytes.toString()]),
-      [
-        [0, 'abcd'],
-        [4, 'efgh'],
-        [8, 'ijkl'],
-        [12, 'mn'],
-      ],
+      body.slice(upToPause).map((chunk) => writer.accept(chunk)),
+      [true, false],
     );
-    assert.equal(span.cursor, 14);
-    writer.release();
+    const drained = writer.drain();
+    for (let i = 1; i < 4; i++) {
+      await wait(0);
+      writes[i].settle();
+    }
+    assert.equal(await within(drained), undefined);
+    assert.equal(resumed, 2);
+    assert.deepEqual(
+      writes.map((w) => w.position),
+      [0, 1, 2, 3].map((i) => i * WRITE_BATCH_BYTES),
+    );
+    assert.ok(
+      writes.every((w, i) => w.buffers[0] === body[2 * i] && w.buffers[1] === body[2 * i + 1]),
+      'the chunks themselves are written, not copies',
+    );
+    assert.deepEqual(written, [0, 1, 2, 3].map((i) => [i * WRITE_BATCH_BYTES, (i + 1) * WRITE_BATCH_BYTES]));
+    assert.equal(span.cursor, 8 * HALF);
     watchdog.stop();
   });
 
-  it('a write that fails while a chunk is held ends a waiting drain with that failure', async () => {
+  it('writes nothing at or past the span end, when another connection took the tail after the bytes arrived', async () => {
     const { file, writes } = heldFile();
-    const { writer, watchdog } = writerFor(file);
-    for (const chunk of ['abcd', 'efgh', 'ijkl']) writer.accept(Buffer.from(chunk));
-    assert.equal(writer.accept(Buffer.from('mn')), false);
+    const { writer, span, watchdog } = writerFor(file, WRITE_BATCH_BYTES);
+    const [first, second] = chunks(2, HALF);
+    writer.accept(first);
+    writer.accept(second.subarray(0, 100));
+    span.end = HALF + 40;
+    const drained = writer.drain();
+    await wait(0);
+    writes[0].settle();
+    assert.equal(await within(drained), undefined);
+    assert.equal(writes.length, 1);
+    assert.equal(writes[0].buffers.reduce((sum, b) => sum + b.length, 0), HALF + 40);
+    assert.equal(writes[0].buffers[0], first);
+    assert.equal(span.cursor, HALF + 40);
+    watchdog.stop();
+  });
+
+  it('a write that fails while the socket waits ends a waiting drain with that failure', async () => {
+    const { file, writes } = heldFile();
+    let stopped = 0;
+    const { writer, watchdog } = writerFor(file, 8 * HALF, { resume() {}, stop: () => stopped++ });
+    const accepted = chunks(6, HALF).map((chunk) => writer.accept(chunk));
+    assert.equal(accepted.at(-1), false);
     // The download is being stopped (another connection failed): drain waits for the writes in flight.
     const drained = writer.drain().then(
       () => 'drained',
@@ -83,19 +109,19 @@ describe('transfer: span writer', () => {
     await wait(0);
     writes[0].settle(errno('ENOSPC'));
     assert.match(String(await within(drained)), /disk space|ENOSPC/);
-    writer.release();
+    assert.equal(stopped, 1, 'the response is stopped');
+    assert.equal(writes.length, 1, 'nothing is written after a failure');
     watchdog.stop();
   });
 
-  it('does not count the time a chunk waits for the disk as a stalled connection', async () => {
+  it('does not count the time the socket waits for the disk as a stalled connection', async () => {
     let now = 0;
-    const { file, writes } = heldFile();
     let stalls = 0;
+    const { file, writes } = heldFile();
     const watchdog = new StallWatchdog(100, () => stalls++, () => now);
-    const span: Span = { segment: 0, start: 0, end: 100, cursor: 0 };
-    const writer = new SpanWriter({ file, filePath: 'out.bin', buffers: new BufferPool(BUFFER, BUFFERS_PER_WRITER), onWritten: () => undefined }, span, { start: 0, end: 100 }, watchdog, { resume() {}, stop() {} });
-    for (const chunk of ['abcd', 'efgh', 'ijkl']) writer.accept(Buffer.from(chunk));
-    assert.equal(writer.accept(Buffer.from('mn')), false, 'every buffer waits for the disk');
+    const { writer } = writerFor(file, 8 * HALF, { resume() {}, stop() {} }, watchdog);
+    const accepted = chunks(6, HALF).map((chunk) => writer.accept(chunk));
+    assert.equal(accepted.at(-1), false, 'the writes wait for the disk');
     now += 10_000;
     watchdog.check();
     assert.equal(stalls, 0, 'ten seconds on a held write');
@@ -105,7 +131,6 @@ describe('transfer: span writer', () => {
     watchdog.check();
     assert.equal(stalls, 1, 'the network is silent again: a stall');
     for (const write of writes.slice(1)) write.settle();
-    writer.release();
     watchdog.stop();
   });
 });

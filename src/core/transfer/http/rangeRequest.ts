@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { delay } from '../../http/delay';
 import { backoffDelay, errorCodeOf, isNetworkError, isRetryableStatus, parseRetryAfter } from '../../http/retryPolicy';
 import type { TransferFile } from '../disk/fileSystem';
-import { SpanWriter, type BufferPool } from '../disk/spanWriter';
+import { SpanWriter } from '../disk/spanWriter';
 import { RangeIgnored, RestartRequired, TransferError } from '../errors';
 import type { Span } from '../plan/scheduler';
 import type { RetryPolicy, TransferLog } from '../types';
@@ -16,8 +16,6 @@ export interface FetchContext {
   readonly urls: SignedUrlState;
   readonly etags: EtagBook;
   readonly file: TransferFile;
-  /** Write buffers, BUFFERS_PER_WRITER taken per response being streamed. */
-  readonly buffers: BufferPool;
   /** Used in error messages only. */
   readonly filePath: string;
   /** Aborts on cancel, on a fatal error of any worker, and on restart. */
@@ -168,16 +166,12 @@ async function failForStatus(status: number, headers: Dispatcher.ResponseData['h
 async function streamToFile(ctx: FetchContext, exchange: StorageExchange, span: Span, body: { start: number; end: number }, watchdog: StallWatchdog): Promise<void> {
   const writer = new SpanWriter(ctx, span, body, watchdog, exchange);
   try {
-    try {
-      await exchange.pipe((chunk) => writer.accept(chunk));
-    } catch (error) {
-      await writer.drain();
-      throw error;
-    }
+    await exchange.pipe((chunk) => writer.accept(chunk));
+  } catch (error) {
     await writer.drain();
-  } finally {
-    writer.release();
+    throw error;
   }
+  await writer.drain();
   if (span.cursor < span.end) throw new Retryable(`body ended ${span.end - span.cursor} bytes early`);
 }
 

@@ -9,7 +9,10 @@ export interface ExchangeHead {
   readonly headers: Headers;
 }
 
-/** Takes body chunks as the HTTP parser produces them; returns false to get no more until `resume()`. */
+/**
+ * Takes body chunks as the HTTP parser produces them, each the sink's to keep (undici never reuses a
+ * chunk it handed over); returns false to get no more until `resume()`.
+ */
 export type ChunkSink = (chunk: Buffer) => boolean;
 
 /**
@@ -114,7 +117,7 @@ export class StorageExchange implements Dispatcher.DispatchHandler {
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.stopped || this.failure) return;
     if (this.remaining !== undefined) this.remaining -= chunk.length;
-    if (this.waiting) this.held.push(Buffer.from(chunk));
+    if (this.waiting) this.held.push(chunk);
     else this.deliver(chunk);
     // After the last byte there is nothing to hold back; a paused parser would only take a server's
     // close of the idle connection for a body cut short.

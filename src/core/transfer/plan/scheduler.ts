@@ -149,13 +149,18 @@ export class SpanScheduler {
   private cutByBytes(spans: readonly Span[]): Cut | undefined {
     let victim: Span | undefined;
     for (const span of spans) {
-      if (!victim || span.end - span.cursor > victim.end - victim.cursor) victim = span;
+      if (!victim || span.end - arrived(span) > victim.end - arrived(victim)) victim = span;
     }
     if (!victim) return undefined;
-    const remaining = victim.end - victim.cursor;
+    const remaining = victim.end - arrived(victim);
     if (!(remaining >= 2 * this.minSplit)) return undefined;
-    return { victim, boundary: victim.cursor + Math.ceil(remaining / 2) };
+    return { victim, boundary: arrived(victim) + Math.ceil(remaining / 2) };
   }
+}
+
+/** Where the span's bytes stop having arrived: those before may be on their way to the disk already, so they stay with it. */
+function arrived(span: Span): number {
+  return Math.max(span.cursor, span.stream?.received ?? span.cursor);
 }
 
 /** Where to cut a span: the taker gets [boundary, end). */
