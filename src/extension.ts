@@ -39,8 +39,9 @@ import { convertRunner } from './jobs/runners/convertRunner';
 import { downloadRunner } from './jobs/runners/downloadRunner';
 import { exportRunner } from './jobs/runners/exportRunner';
 import { mirrorRunner } from './jobs/runners/mirrorRunner';
+import { pushRunner } from './jobs/runners/pushRunner';
 import { uploadRunner } from './jobs/runners/uploadRunner';
-import { MirrorDecorations } from './mirror/mirrorDecorations';
+import { MirrorDecorations, mirrorRootsContext } from './mirror/mirrorDecorations';
 import { MirrorStatusBar } from './mirror/mirrorStatusBar';
 import { ExtensionLog } from './log/logChannel';
 import { dmHubsData } from './tree/dmHubsData';
@@ -105,6 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     convert: convertRunner(signedServices, engine),
     export: exportRunner(signedServices, engine),
     mirror: mirrorRunner(signedServices, engine, (root) => mirrors.reload(root)),
+    push: pushRunner(signedServices, (level, message) => log.channel[level](message), (root) => mirrors.reload(root)),
     upload: uploadRunner(uploads, (plan) => showUploaded({ model, view, dm: () => services()?.dm }, plan)),
   };
   const jobs = new JobsHost(
@@ -168,7 +170,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     mirrors,
     vscode.window.registerFileDecorationProvider(mirrors),
     mirrorStatus,
-    ...registerMirrorCommands(transfers, () => mirrorStatus),
+    ...registerMirrorCommands(transfers, () => mirrorStatus, (file) => mirrors.rootOf(file)),
+    mirrorRootsContext(mirrors),
     ...registerUploadCommands(transfers),
     ...registerJobCommands(jobs, log, () => jobsView.selection),
     { dispose: () => void stopJobs?.() },

@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ApsClient } from '../core/client';
 import { failureReason } from '../core/failureReason';
-import { MirrorError } from '../core/mirror';
+import { MirrorError, type PushConflictPolicy } from '../core/mirror';
 import { RemoteNotFound } from '../core/remote/locate';
 import { MIN_PART_BYTES } from '../core/oss/signedUpload';
 import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type ConflictPolicy } from '../core/transfer';
@@ -12,6 +12,7 @@ import { DOWNLOAD_HELP, runDownload, UsageError } from './download';
 import { LS_HELP, runLs } from './ls';
 import { runSearch, SEARCH_HELP, SearchRefused } from './search';
 import { MIRROR_HELP, runMirrorCommand } from './mirror';
+import { runPushCommand } from './push';
 import { Output } from './output';
 import { runUpload, UPLOAD_HELP } from './upload';
 
@@ -27,6 +28,7 @@ Commands:
   download <http(s)-url> <file>      download a plain URL
   search <remote> <text>             find files in a project or folder (APS folder search)
   mirror <remote> <local-dir>        keep a local copy of a folder or project in step
+  mirror <local-dir> --push          push a mirror's local changes back into APS
   upload <local>... <remote>         upload files and folders into a folder, or a new version
 
 Run "aps-explorer <command> --help" for a command's arguments and options.
@@ -52,11 +54,18 @@ const downloadOptions = {
 const mirrorOptions = {
   ...common,
   connections: { type: 'string' },
-  conflict: { type: 'string', default: 'keep-both' },
+  conflict: { type: 'string' },
   delete: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   'no-verify': { type: 'boolean', default: false },
+  push: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  yes: { type: 'boolean', short: 'y', default: false },
 } satisfies ParseArgsConfig['options'];
+
+type MirrorValues = ReturnType<typeof parseArgs<{ options: typeof mirrorOptions; allowPositionals: true }>>['values'];
+
+const PUSH_CONFLICTS: Record<string, PushConflictPolicy> = { skip: 'skip', 'keep-both': 'keep-both', overwrite: 'overwrite' };
 
 const CONFLICTS: Record<string, ConflictPolicy> = { overwrite: 'overwrite', skip: 'skip', 'keep-both': 'keepBoth' };
 
@@ -137,8 +146,10 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
     if (verb === 'mirror') {
       const { values, positionals } = parseArgs({ args: [...rest], options: mirrorOptions, allowPositionals: true });
       if (values.help) return help(MIRROR_HELP);
-      if (positionals.length !== 2) throw new UsageError('mirror takes a <remote> and the <local-dir> that mirrors it.');
-      const conflict = CONFLICTS[values.conflict];
+      if (values.push) return await push(values, positionals);
+      if (values['dry-run'] || values.yes) throw new UsageError('--dry-run and --yes go with --push.');
+      if (positionals.length !== 2) throw new UsageError('mirror takes a <remote> and the <local-dir> that mirrors it (or, with --push, the <local-dir> alone).');
+      const conflict = CONFLICTS[values.conflict ?? 'keep-both'];
       if (!conflict) throw new UsageError('--conflict is keep-both, skip or overwrite.');
       output = new Output({ json: values.json, quiet: values.quiet });
       const client = connect(values['base-url']);
@@ -193,6 +204,22 @@ export async function main(argv: readonly string[], signal: AbortSignal): Promis
     }
     output.problem(`aps-explorer: ${error instanceof SetupError || error instanceof RemoteNotFound || error instanceof SearchRefused || error instanceof MirrorError ? error.message : failureReason(error)}`);
     return 1;
+  }
+
+  /** `mirror <local-dir> --push`: the mirror record names the remote, so the folder is the one argument. */
+  async function push(values: MirrorValues, positionals: readonly string[]): Promise<number> {
+    if (positionals.length !== 1) throw new UsageError('mirror --push takes the <local-dir> of a mirror alone: its record names the APS folder the changes go to.');
+    if (values.delete || values.force || values['no-verify']) throw new UsageError('--delete, --force and --no-verify are for mirroring from APS, not for --push.');
+    const conflict = PUSH_CONFLICTS[values.conflict ?? 'skip'];
+    if (!conflict) throw new UsageError('--conflict with --push is skip, keep-both or overwrite.');
+    output = new Output({ json: values.json, quiet: values.quiet });
+    let client: ApsClient | undefined;
+    try {
+      const args = { destination: positionals[0], conflict, connections: values.connections === undefined ? undefined : connections(values.connections), dryRun: values['dry-run'], yes: values.yes };
+      return await runPushCommand(args, output, signal, () => (client ??= connect(values['base-url'])));
+    } finally {
+      void client?.close();
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import { REMOTE_HELP } from './ls';
 import { duration, type Output } from './output';
 
 export const MIRROR_HELP = `Usage: aps-explorer mirror <remote> <local-dir> [options]
+       aps-explorer mirror <local-dir> --push [--dry-run] [--yes] [options]
 
 Keeps <local-dir> a copy of an APS folder or project, its structure kept (names made
 safe as downloads make them). The first run downloads everything; later runs list the
@@ -24,6 +25,16 @@ too, or another file holds the path a file needs, that is a conflict, settled by
 those the mirror wrote and nobody changed since). Ctrl-C stops; the same command
 continues without downloading finished files again.
 
+With --push, the changes made in <local-dir> since the last mirror go back into the APS
+folder its record names: a changed file becomes the next version of its file, a new file
+a new file in the APS folder of its local folder, a new folder a new APS folder. First it
+lists exactly what it will do (new version of X (v3 -> v4), new file Y in Z, new folder
+W) and asks; without a terminal it needs --yes. A file APS changed since the last mirror
+is a conflict, never overwritten unasked: skipped (default), kept both (yours becomes a
+new file with a numbered name, and is renamed here to match), or overwritten (yours goes
+on top) with --conflict. Files deleted here are listed, never deleted in APS. Ctrl-C
+stops; the same command finishes the push, sending nothing twice.
+
 ${REMOTE_HELP}
 
 Options:
@@ -31,7 +42,11 @@ Options:
   --force             mirror into a folder that holds files but no mirror record:
                       files with APS's bytes are kept, the others are conflicts
   --conflict POLICY   keep-both (default: APS's version gets a numbered name beside
-                      the local file), skip, overwrite
+                      the local file), skip, overwrite; with --push: skip (default),
+                      keep-both, overwrite
+  --push              push local changes into APS instead (see above)
+  --dry-run           with --push: list what would be pushed, and push nothing
+  -y, --yes           with --push: push without asking
   --connections N     parallel connections per file, 1-16 (default 8)
   --no-verify         skip the SHA-1 check (sizes are always checked)
   --json              a JSON summary on stdout
@@ -40,8 +55,10 @@ Options:
   -h, --help          this help
 
 Exit status: 0 when the folder is in step (conflicts, local changes and files removed
-from APS are reported, not failures), 1 when a file failed, the disk filled up or the
-folder was refused, 2 on a usage error, 130 when stopped with Ctrl-C.
+from APS are reported, not failures) or everything listed was pushed (skipped conflicts
+are reported, not failures), 1 when a file failed or was refused, the disk filled up, the
+folder was refused or a push was not confirmed, 2 on a usage error, 130 when stopped with
+Ctrl-C.
 
 ${ENVIRONMENT_HELP}`;
 

@@ -1,4 +1,5 @@
 // What the CLI prints: results on stdout (or one JSON document with --json), progress and problems on stderr.
+import { createInterface } from 'node:readline/promises';
 import { formatBytes } from '../core/format';
 import type { AggregateProgress } from '../core/transfer';
 
@@ -46,6 +47,17 @@ export class Output {
   /** A failure, on stderr whatever the options. */
   problem(text: string): void {
     this.write(this.stderr, `${text}\n`);
+  }
+
+  /** A yes/no question on the terminal (stdin and stderr); undefined when there is none to ask on. */
+  async confirm(question: string, signal?: AbortSignal, stdin: NodeJS.ReadStream = process.stdin): Promise<boolean | undefined> {
+    if (!this.tty || stdin.isTTY !== true) return undefined;
+    const terminal = createInterface({ input: stdin, output: this.stderr });
+    try {
+      return /^y(es)?$/i.test((await terminal.question(question, { signal })).trim());
+    } finally {
+      terminal.close();
+    }
   }
 
   /** A bar redrawn in place on a terminal; a plain line every few seconds otherwise. */

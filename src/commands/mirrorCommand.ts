@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { readSettings } from '../config/settings';
 import { safeJoin } from '../core/download/localNames';
 import { loadManifest, type MirrorSource } from '../core/mirror';
-import type { JobRecord, MirrorPlan } from '../jobs/jobRecord';
+import type { JobRecord, MirrorPlan, PushJobPlan } from '../jobs/jobRecord';
 import type { MirrorStatusBar } from '../mirror/mirrorStatusBar';
 import type { FolderNode, ProjectNode, TreeNode } from '../tree/nodes';
 import { chooseTargetRoot, type TargetRoot } from '../workspace/targetFolder';
@@ -15,10 +15,32 @@ const mirrorable = (node: TreeNode): node is ProjectNode | FolderNode => node.ki
 /**
  * "Mirror to Workspace…" on projects and folders (context menu, or the palette on the selection or a folder
  * picked in quick picks): the folder's tree into `<download folder>/<project>/<folder path>`, kept in step by
- * running it again. "Mirror Again" runs the mirror of a folder in the workspace (the status bar's action).
- * Both resolve when their job settled.
+ * running it again. "Mirror Again" runs the mirror of a folder in the workspace (the status bar's action), and
+ * "Push Local Changes…" pushes what changed in it into APS (the Explorer's menu on the mirror's folder, the
+ * status bar's tooltip, the palette). All resolve when their job settled.
  */
-export function registerMirrorCommands(ctx: TransferCommandContext, status: () => MirrorStatusBar | undefined): vscode.Disposable[] {
+export function registerMirrorCommands(ctx: TransferCommandContext, status: () => MirrorStatusBar | undefined, rootOf: (file: string) => string | undefined = () => undefined): vscode.Disposable[] {
+  /** The mirror a command is about: the one named, the one holding a file or folder given, else the status bar's. */
+  const mirrorRoot = (arg: unknown): string | undefined => {
+    const given = typeof arg === 'string' ? arg : arg instanceof vscode.Uri && arg.scheme === 'file' ? arg.fsPath : undefined;
+    return given === undefined ? status()?.current() : (rootOf(given) ?? given);
+  };
+  /** The mirror's record, or a notice saying why there is none to use. */
+  const mirrorAt = async (root: string | undefined): Promise<{ root: string; source: MirrorSource } | undefined> => {
+    if (!root) {
+      await ctx.prompts().notify('info', vscode.l10n.t('No mirror in this workspace yet: right-click a folder or project in the APS view and choose Mirror to Workspace….'));
+      return undefined;
+    }
+    if (!(await requireSignedIn(ctx))) return undefined;
+    const loaded = await loadManifest(root);
+    if (loaded.kind === 'ok') return { root, source: loaded.manifest.remote };
+    const message =
+      loaded.kind === 'damaged'
+        ? vscode.l10n.t('The mirror record in {0} is damaged: mirror its folder again from the APS view (Mirror to Workspace…), which rebuilds it by comparing the files with APS.', root)
+        : vscode.l10n.t('{0} is not a mirror: mirror a folder from the APS view (Mirror to Workspace…).', root);
+    await ctx.prompts().notify('warning', message);
+    return undefined;
+  };
   return [
     vscode.commands.registerCommand('apsExplorer.mirror', async (node?: unknown, nodes?: unknown): Promise<JobRecord | undefined> => {
       if (!(await requireSignedIn(ctx))) return undefined;
@@ -46,22 +68,16 @@ export function registerMirrorCommands(ctx: TransferCommandContext, status: () =
       return start(ctx, { kind: 'mirror', where, source, root: safeJoin(where.root, [project.project.name, ...folders]) });
     }),
     vscode.commands.registerCommand('apsExplorer.mirrorAgain', async (arg?: unknown): Promise<JobRecord | undefined> => {
-      const root = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.fsPath : status()?.current();
-      if (!root) {
-        await ctx.prompts().notify('info', vscode.l10n.t('No mirror in this workspace yet: right-click a folder or project in the APS view and choose Mirror to Workspace….'));
-        return undefined;
-      }
-      if (!(await requireSignedIn(ctx))) return undefined;
-      const loaded = await loadManifest(root);
-      if (loaded.kind !== 'ok') {
-        const message =
-          loaded.kind === 'damaged'
-            ? vscode.l10n.t('The mirror record in {0} is damaged: mirror its folder again from the APS view (Mirror to Workspace…), which rebuilds it by comparing the files with APS.', root)
-            : vscode.l10n.t('{0} is not a mirror: mirror a folder from the APS view (Mirror to Workspace…).', root);
-        await ctx.prompts().notify('warning', message);
-        return undefined;
-      }
-      return start(ctx, { kind: 'mirror', where: whereOf(root), source: loaded.manifest.remote, root });
+      const mirror = await mirrorAt(mirrorRoot(arg));
+      if (!mirror) return undefined;
+      return start(ctx, { kind: 'mirror', where: whereOf(mirror.root), source: mirror.source, root: mirror.root });
+    }),
+    vscode.commands.registerCommand('apsExplorer.mirrorPush', async (arg?: unknown): Promise<JobRecord | undefined> => {
+      const mirror = await mirrorAt(mirrorRoot(arg));
+      if (!mirror) return undefined;
+      const plan: PushJobPlan = { kind: 'push', where: whereOf(mirror.root), source: mirror.source, root: mirror.root };
+      const record = ctx.jobs.manager.start('push', vscode.l10n.t('Push {0}', mirror.source.names.at(-1) ?? ''), plan, mirror.root);
+      return ctx.jobs.manager.settled(record.id);
     }),
   ];
 }

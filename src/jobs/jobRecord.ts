@@ -2,7 +2,7 @@ import type { StorageLocation } from '../core/dm/ids';
 import type { DownloadEntry } from '../core/download/plan';
 import type { ExportApi, MarkupOptions } from '../core/exports/exportTypes';
 import type { ExportProject, ExportVersion } from '../core/exports/pdfExports';
-import type { MirrorSource } from '../core/mirror';
+import type { MirrorSource, PushConflictPolicy } from '../core/mirror';
 import type { RemoteIds } from '../core/remote/address';
 import type { ConflictPolicy } from '../core/transfer';
 import type { UploadConflictPolicy, UploadPlan, UploadTarget } from '../core/upload';
@@ -10,7 +10,7 @@ import type { TargetRoot } from '../workspace/targetFolder';
 
 /** queued/processing: waiting on Autodesk; downloading/uploading: bytes flowing; the rest are final. */
 export type JobState = 'queued' | 'processing' | 'downloading' | 'uploading' | 'finished' | 'failed' | 'cancelled';
-export type JobKind = 'download' | 'convert' | 'export' | 'mirror' | 'upload';
+export type JobKind = 'download' | 'convert' | 'export' | 'mirror' | 'upload' | 'push';
 
 export const ACTIVE_STATES: readonly JobState[] = ['queued', 'processing', 'downloading', 'uploading'];
 
@@ -53,7 +53,7 @@ export interface JobRecord {
   plan: JobPlan;
 }
 
-export type JobPlan = DownloadPlan | ConvertPlan | ExportPlan | MirrorPlan | UploadJobPlan;
+export type JobPlan = DownloadPlan | ConvertPlan | ExportPlan | MirrorPlan | UploadJobPlan | PushJobPlan;
 
 export type FileTaskState = 'pending' | 'done' | 'skipped' | 'failed';
 
@@ -120,6 +120,20 @@ export interface MirrorPlan {
   /** Answers already given for this job, kept so a resume after a reload does not ask again. */
   adoptNonEmpty?: boolean;
   rebuildDamaged?: boolean;
+}
+
+/**
+ * A mirror's local changes pushed into APS. The plan the user accepted lives beside the mirror record while it
+ * runs (so the command line and a reload resume the same one); the job keeps where, and the policy chosen.
+ */
+export interface PushJobPlan {
+  kind: 'push';
+  where: TargetRoot;
+  /** The mirror's folder (absolute). */
+  root: string;
+  source: MirrorSource;
+  /** How conflicts were settled, once the preview was accepted. */
+  policy?: PushConflictPolicy;
 }
 
 /** Local files and folders into a folder in APS, or one local file as the next version of a file in APS. */

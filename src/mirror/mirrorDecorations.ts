@@ -10,7 +10,7 @@ import { statusLine } from './statusText';
  * status line of its last run.
  */
 export class MirrorDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
-  private readonly roots = new Map<string, MirrorManifest>();
+  private readonly mirrors = new Map<string, MirrorManifest>();
   /** One watcher per mirror (see watch()). */
   private readonly watchers = new Map<string, vscode.Disposable>();
   private readonly changedDecorations = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
@@ -46,10 +46,10 @@ export class MirrorDecorations implements vscode.FileDecorationProvider, vscode.
   async reload(root: string): Promise<void> {
     const loaded = await loadManifest(root);
     if (loaded.kind === 'ok') {
-      this.roots.set(root, loaded.manifest);
+      this.mirrors.set(root, loaded.manifest);
       if (!this.watchers.has(root)) this.watchers.set(root, this.watch(root));
     } else {
-      this.roots.delete(root);
+      this.mirrors.delete(root);
       this.watchers.get(root)?.dispose();
       this.watchers.delete(root);
     }
@@ -77,20 +77,25 @@ export class MirrorDecorations implements vscode.FileDecorationProvider, vscode.
   /** The mirror whose folder holds `file` (the innermost one), if any. */
   rootOf(file: string): string | undefined {
     let best: string | undefined;
-    for (const root of this.roots.keys()) {
+    for (const root of this.mirrors.keys()) {
       if ((file === root || file.startsWith(root + path.sep)) && (!best || root.length > best.length)) best = root;
     }
     return best;
   }
 
+  /** The folders of the workspace's mirrors. */
+  roots(): string[] {
+    return [...this.mirrors.keys()];
+  }
+
   manifestOf(root: string): MirrorManifest | undefined {
-    return this.roots.get(root);
+    return this.mirrors.get(root);
   }
 
   /** The mirror that ran last. */
   latest(): string | undefined {
     let latest: { root: string; at: string } | undefined;
-    for (const [root, manifest] of this.roots) {
+    for (const [root, manifest] of this.mirrors) {
       const at = manifest.lastRun?.finishedAt ?? '';
       if (!latest || at > latest.at) latest = { root, at };
     }
@@ -100,7 +105,7 @@ export class MirrorDecorations implements vscode.FileDecorationProvider, vscode.
   async provideFileDecoration(uri: vscode.Uri): Promise<vscode.FileDecoration | undefined> {
     if (uri.scheme !== 'file') return undefined;
     const root = this.rootOf(uri.fsPath);
-    const manifest = root && this.roots.get(root);
+    const manifest = root && this.mirrors.get(root);
     if (!root || !manifest) return undefined;
     if (uri.fsPath === root) return new vscode.FileDecoration('⇅', statusLine(manifest));
     const file = manifest.files[relativePath(root, uri.fsPath)];
@@ -122,4 +127,21 @@ export class MirrorDecorations implements vscode.FileDecorationProvider, vscode.
   dispose(): void {
     for (const disposable of [...this.disposables, ...this.watchers.values()]) disposable.dispose();
   }
+}
+
+/**
+ * `apsExplorer.mirrorRoots`: the mirrors' folders, by path, for menus (`resourcePath in apsExplorer.mirrorRoots`
+ * puts "Push Local Changes…" on a mirror's folder in the Explorer).
+ */
+export function mirrorRootsContext(mirrors: MirrorDecorations): vscode.Disposable {
+  const update = () => {
+    const roots: Record<string, true> = {};
+    for (const root of mirrors.roots()) {
+      roots[root] = true;
+      roots[vscode.Uri.file(root).path] = true;
+    }
+    void vscode.commands.executeCommand('setContext', 'apsExplorer.mirrorRoots', roots);
+  };
+  update();
+  return mirrors.onDidChangeMirrors(update);
 }

@@ -1,8 +1,23 @@
 import * as vscode from 'vscode';
 import type { MirrorDecorations } from './mirrorDecorations';
+import { md } from '../tree/format';
 import { shortStatus, statusLine } from './statusText';
 
 const REFRESH_MS = 60_000;
+
+const ACTIONS = ['apsExplorer.mirrorAgain', 'apsExplorer.mirrorPush'];
+
+/** The status line, the folder, and the mirror's two actions as links: mirror it again, push what changed here. */
+function tooltipOf(root: string, line: string): vscode.MarkdownString {
+  const args = encodeURIComponent(JSON.stringify([root]));
+  const links = [
+    `[$(repo-sync) ${md(vscode.l10n.t('Mirror Again'))}](command:apsExplorer.mirrorAgain?${args})`,
+    `[$(cloud-upload) ${md(vscode.l10n.t('Push Local Changes…'))}](command:apsExplorer.mirrorPush?${args})`,
+  ];
+  const tooltip = new vscode.MarkdownString(`${md(line)}\n\n${md(root)}\n\n${links.join(' · ')}\n\n${md(vscode.l10n.t('Click to mirror it again.'))}`, true);
+  tooltip.isTrusted = { enabledCommands: ACTIONS };
+  return tooltip;
+}
 
 /**
  * The status line of the last mirror of the folder at hand: the mirror holding the active editor's file,
@@ -35,7 +50,7 @@ export class MirrorStatusBar implements vscode.Disposable {
       return;
     }
     this.item.text = `$(repo-sync) ${shortStatus(manifest)}`;
-    this.item.tooltip = `${statusLine(manifest)}\n${root}\n\n${vscode.l10n.t('Click to mirror it again.')}`;
+    this.item.tooltip = tooltipOf(root, statusLine(manifest));
     this.item.command = { command: 'apsExplorer.mirrorAgain', title: vscode.l10n.t('Mirror Again'), arguments: [root] };
     this.item.show();
   }

@@ -31,5 +31,25 @@ export function statusLine(manifest: MirrorManifest, now = Date.now()): string {
   if (run.deleted) parts.push(vscode.l10n.t('{0} deleted', run.deleted));
   if (run.failed) parts.push(vscode.l10n.t('{0} failed', run.failed));
   const state = run.complete ? '' : ` ${vscode.l10n.t('(incomplete: run it again)')}`;
-  return vscode.l10n.t('Mirror of {0}, last run {1}: {2}.', source, ago(run.finishedAt, now), parts.join(', ')) + state;
+  return vscode.l10n.t('Mirror of {0}, last run {1}: {2}.', source, ago(run.finishedAt, now), parts.join(', ')) + state + pushLine(manifest, now);
+}
+
+/** " Last push 5 min ago: 1 new version, 2 new files." when the mirror pushed local changes since its last run. */
+function pushLine(manifest: MirrorManifest, now: number): string {
+  const push = manifest.lastPush;
+  if (!push || (manifest.lastRun && push.finishedAt < manifest.lastRun.finishedAt)) return '';
+  const parts = [pushedCounts(push.newVersions, push.newFiles, push.newFolders)];
+  if (push.conflicts) parts.push(vscode.l10n.t('{0} in conflict', push.conflicts));
+  if (push.failed) parts.push(vscode.l10n.t('{0} failed', push.failed));
+  return ` ${vscode.l10n.t('Last push {0}: {1}.', ago(push.finishedAt, now), parts.join(', '))}`;
+}
+
+/** "1 new version, 2 new files, 1 new folder" (the parts that are not 0; versions and files always). */
+export function pushedCounts(versions: number, files: number, folders: number): string {
+  const parts = [
+    versions === 1 ? vscode.l10n.t('1 new version') : vscode.l10n.t('{0} new versions', versions),
+    files === 1 ? vscode.l10n.t('1 new file') : vscode.l10n.t('{0} new files', files),
+  ];
+  if (folders) parts.push(folders === 1 ? vscode.l10n.t('1 new folder') : vscode.l10n.t('{0} new folders', folders));
+  return parts.join(', ');
 }

@@ -63,6 +63,20 @@ export interface MirrorRunSummary {
   failed: number;
 }
 
+/** The last push of local changes into APS, for the status line. */
+export interface MirrorPushSummary {
+  finishedAt: string;
+  newVersions: number;
+  newFiles: number;
+  newFolders: number;
+  /** Files APS held already, only recorded. */
+  recorded: number;
+  /** Conflicts left as they were. */
+  conflicts: number;
+  /** Files that failed or were refused. */
+  failed: number;
+}
+
 export interface MirrorManifest {
   format: typeof MANIFEST_FORMAT;
   version: typeof MANIFEST_VERSION;
@@ -72,6 +86,7 @@ export interface MirrorManifest {
   /** Every file the mirror wrote, by its path below the root ('/' between names). */
   files: Record<string, MirroredFile>;
   lastRun?: MirrorRunSummary;
+  lastPush?: MirrorPushSummary;
 }
 
 export type LoadedManifest = { kind: 'missing' } | { kind: 'damaged'; reason: string } | { kind: 'ok'; manifest: MirrorManifest };
@@ -86,21 +101,26 @@ export function manifestPath(root: string): string {
 
 /** The manifest of the mirror in `root`: missing, damaged (with the reason), or checked and usable. */
 export async function loadManifest(root: string): Promise<LoadedManifest> {
+  const read = await readJsonFile(manifestPath(root));
+  if (read.kind !== 'ok') return read;
+  const problem = manifestProblem(read.value);
+  return problem ? { kind: 'damaged', reason: problem } : { kind: 'ok', manifest: read.value as MirrorManifest };
+}
+
+/** A JSON file of the mirror's: missing, damaged (why, in words), or parsed (not yet checked). */
+export async function readJsonFile(file: string): Promise<{ kind: 'missing' } | { kind: 'damaged'; reason: string } | { kind: 'ok'; value: unknown }> {
   let text: string;
   try {
-    text = await fsp.readFile(manifestPath(root), 'utf8');
+    text = await fsp.readFile(file, 'utf8');
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return { kind: 'missing' };
     return { kind: 'damaged', reason: `it cannot be read (${(error as Error).message})` };
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return { kind: 'ok', value: JSON.parse(text) as unknown };
   } catch (error) {
     return { kind: 'damaged', reason: `it is not valid JSON (${(error as Error).message})` };
   }
-  const problem = manifestProblem(value);
-  return problem ? { kind: 'damaged', reason: problem } : { kind: 'ok', manifest: value as MirrorManifest };
 }
 
 /**
@@ -108,11 +128,15 @@ export async function loadManifest(root: string): Promise<LoadedManifest> {
  * new one, whole. One line per file keeps it readable and small.
  */
 export async function saveManifest(root: string, manifest: MirrorManifest): Promise<void> {
-  const target = manifestPath(root);
+  await writeAtomically(manifestPath(root), serializeManifest(manifest));
+}
+
+/** Written beside `target` and renamed into place: a crash leaves the old file or the new one, whole. */
+export async function writeAtomically(target: string, text: string): Promise<void> {
   const temp = `${target}.${randomUUID().slice(0, 8)}.tmp`;
   const handle = await fsp.open(temp, 'w');
   try {
-    await handle.writeFile(serializeManifest(manifest), 'utf8');
+    await handle.writeFile(text, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();
@@ -210,5 +234,6 @@ export function manifestProblem(value: unknown): string | undefined {
     items.add(itemId);
   }
   if (value.lastRun !== undefined && !isObject(value.lastRun)) return 'its last run is damaged';
+  if (value.lastPush !== undefined && !isObject(value.lastPush)) return 'its last push is damaged';
   return undefined;
 }

@@ -1,5 +1,6 @@
 // Saves a running mirror's manifest every few seconds while files land (never two saves at once), and once
-// at the end. A file that lands after the last save is found again by the next run (size and SHA-1).
+// at the end. A file that lands after the last save is found again by the next run (size and SHA-1). A push
+// saves its pending plan right after each manifest save (`thenSave`), so the plan never runs ahead of the record.
 import { saveManifest, type MirrorManifest } from './manifest';
 
 const SAVE_INTERVAL_MS = 2_000;
@@ -13,6 +14,7 @@ export class ManifestKeeper {
     private readonly root: string,
     private readonly current: () => MirrorManifest,
     private readonly intervalMs = SAVE_INTERVAL_MS,
+    private readonly thenSave?: () => Promise<void>,
   ) {}
 
   changed(): void {
@@ -44,6 +46,7 @@ export class ManifestKeeper {
         this.dirty = false;
         try {
           await saveManifest(this.root, this.current());
+          await this.thenSave?.();
         } catch (error) {
           this.dirty = true;
           throw error;

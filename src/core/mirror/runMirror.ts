@@ -9,11 +9,13 @@ import { fileSystemError } from '../transfer/errors';
 import { PartLock } from '../transfer/disk/partLock';
 import { loadManifest, MANIFEST_FILE, newManifest, setAsideDamaged, type MirrorManifest, type MirrorSource } from './manifest';
 import { MirrorRun } from './mirrorRun';
+import { PENDING_PUSH_FILE, pendingPushIn } from './push/pending';
 import type { MirrorOptions, MirrorReport } from './types';
 
 export const LOCK_FILE = '.aps-mirror.lock';
 
-export type MirrorErrorCode = 'declined' | 'other-remote' | 'busy';
+/** `push-pending`: a push from the folder stopped before it finished; `not-a-mirror` and `damaged`: a push needs a whole record. */
+export type MirrorErrorCode = 'declined' | 'other-remote' | 'busy' | 'push-pending' | 'not-a-mirror' | 'damaged';
 
 /** A mirror that could not start; `message` says why, in a sentence for the user. */
 export class MirrorError extends Error {
@@ -33,8 +35,11 @@ export async function runMirror(options: MirrorOptions): Promise<MirrorReport> {
   } catch (error) {
     throw fileSystemError('create', root, error);
   }
-  const lock = await lockRoot(root, options.signal);
+  const lock = await lockMirror(root, options.signal);
   try {
+    if (await pendingPushIn(root)) {
+      throw new MirrorError('push-pending', `A push from ${root} to APS stopped before it finished: push again to finish it, then mirror.`);
+    }
     const manifest = await openManifest(root, options);
     return await new MirrorRun(root, manifest, options).run();
   } finally {
@@ -42,11 +47,12 @@ export async function runMirror(options: MirrorOptions): Promise<MirrorReport> {
   }
 }
 
-async function lockRoot(root: string, signal: AbortSignal | undefined): Promise<PartLock> {
+/** One mirror or push at a time per folder, from any window or the command line. */
+export async function lockMirror(root: string, signal: AbortSignal | undefined): Promise<PartLock> {
   try {
     return await PartLock.acquire(nodeFs, path.join(root, LOCK_FILE), root, 0, signal);
   } catch (error) {
-    if (error instanceof TransferError && error.code === 'busy') throw new MirrorError('busy', `Another mirror is writing into ${root}; try again when it has finished.`);
+    if (error instanceof TransferError && error.code === 'busy') throw new MirrorError('busy', `Another mirror or push is using ${root}; try again when it has finished.`);
     throw error;
   }
 }
@@ -78,5 +84,5 @@ function sameSource(a: MirrorSource, b: MirrorSource): boolean {
 /** Whether the root holds anything besides the mirror's own files. */
 async function foreignEntries(root: string): Promise<boolean> {
   const names = await fsp.readdir(root);
-  return names.some((name) => !name.startsWith(MANIFEST_FILE) && name !== LOCK_FILE);
+  return names.some((name) => !name.startsWith(MANIFEST_FILE) && name !== LOCK_FILE && name !== PENDING_PUSH_FILE);
 }

@@ -27,6 +27,8 @@ export interface CommitIntent {
   readonly name: string;
   /** new-version: the item. */
   readonly itemId?: string;
+  /** new-version: the item's tip when the plan was made; another tip now is a conflict for `onConflict`. */
+  readonly basedOn?: string;
   readonly storageUrn: string;
 }
 
@@ -57,6 +59,14 @@ export async function commitUpload(ctx: CommitContext, first: CommitIntent, hook
     if (earlier) return earlier;
   }
   let intent = first;
+  if (intent.action === 'new-version' && intent.basedOn) {
+    const moved = await movedOn(ctx, intent.itemId as string, intent.basedOn);
+    if (moved) {
+      const choice = await hooks.onConflict(moved);
+      if (choice === 'skip') return undefined;
+      if (choice === 'keep-both') intent = { action: 'new-item', folderId: intent.folderId, name: await numberedIn(ctx, intent.folderId, intent.name), storageUrn: intent.storageUrn };
+    }
+  }
   for (let conflicts = 0; ; conflicts++) {
     try {
       return await postOnce(ctx, intent, hooks);
@@ -73,9 +83,21 @@ export async function commitUpload(ctx: CommitContext, first: CommitIntent, hook
       intent =
         choice === 'new-version'
           ? { ...intent, action: 'new-version', itemId: existing.id, name: existing.name }
-          : { ...intent, name: new FolderNames((await ctx.dm.listFolderContents(ctx.projectId, intent.folderId, { signal: ctx.signal })).map((entry) => entry.name)).claimNumbered(intent.name) };
+          : { ...intent, name: await numberedIn(ctx, intent.folderId, intent.name) };
     }
   }
+}
+
+/** The first `name (n).ext` free in the folder. */
+async function numberedIn(ctx: CommitContext, folderId: string, name: string): Promise<string> {
+  return new FolderNames((await ctx.dm.listFolderContents(ctx.projectId, folderId, { signal: ctx.signal })).map((entry) => entry.name)).claimNumbered(name);
+}
+
+/** The item, when its tip is no longer `basedOn` (someone added a version since the plan). */
+async function movedOn(ctx: CommitContext, itemId: string, basedOn: string): Promise<Item | undefined> {
+  const tip = await tryAgain(ctx.retry, ctx.signal, isUncertain, () => ctx.dm.getTip(ctx.projectId, itemId, { signal: ctx.signal }));
+  if (tip.id === basedOn) return undefined;
+  return { type: 'items', id: itemId, projectId: ctx.projectId, name: tip.name, displayName: tip.name, extensionType: tip.extensionType, hidden: false, tip };
 }
 
 /** One POST, and after an uncertain answer a look at what exists before it is sent again. */

@@ -185,7 +185,14 @@ export class UploadEngine {
       const stored = await new ObjectUpload(this.context, key, settings, progress, signal).run();
       const { journal } = stored;
       progress.setPhase('finalizing');
-      const intent: CommitIntent = { action: file.action as CommitIntent['action'], folderId, name: file.name, storageUrn: journal.storage.urn, ...(file.itemId ? { itemId: file.itemId } : {}) };
+      const intent: CommitIntent = {
+        action: file.action as CommitIntent['action'],
+        folderId,
+        name: file.name,
+        storageUrn: journal.storage.urn,
+        ...(file.itemId ? { itemId: file.itemId } : {}),
+        ...(file.basedOn ? { basedOn: file.basedOn } : {}),
+      };
       const posted = journal.commit ? { ...intent, ...journal.commit } : undefined;
       const committed = await commitUpload(this.commitContext(target, settings, signal), intent, {
         beforePost: (next) => this.context.journals.write({ ...journal, commit: { action: next.action, name: next.name, ...(next.itemId ? { itemId: next.itemId } : {}) } }),
@@ -201,6 +208,7 @@ export class UploadEngine {
       file.name = made.name;
       file.action = action;
       if (action === 'new-version') file.itemId = made.itemId;
+      else delete file.itemId;
       file.result = { ...made, size: journal.completed.size, sha1: journal.completed.sha1, resumedBytes: stored.resumedBytes };
       progress.setPhase('done');
       this.context.log('info', `Uploaded ${file.localPath} to ${remote} (${journal.completed.size} bytes, version ${committed.versionNumber ?? '?'}${committed.adopted ? ', found already made' : ''}).`);

@@ -87,6 +87,12 @@ export interface UploadFile {
   action: UploadAction;
   /** new-version: the item it becomes a version of. */
   itemId?: string;
+  /**
+   * new-version: the item's tip version the plan was made against. Set, the run checks it just before the
+   * version is made: another tip means someone added a version since, a conflict decided as for a name
+   * taken after the plan (skip, keep both under a numbered name, or a new version all the same).
+   */
+  basedOn?: string;
   /** What a conflict was resolved to. */
   conflict?: ConflictChoice;
   /** refused: why, naming the file. */

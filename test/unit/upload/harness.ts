@@ -53,18 +53,23 @@ export function sha1Of(bytes: Buffer): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
 
+/** The demo app acting as the demo user (x-user-id), as the command line runs it, with quick retries: it may write. */
+export function demoUserClient(emulator: RunningEmulator): ApsClient {
+  const { clientId, clientSecret } = emulator.seed.credentials;
+  return createApsClient({
+    baseUrl: emulator.baseUrl,
+    auth: { kind: '2-legged', clientId, clientSecret: clientSecret as string, userId: emulator.seed.ids.users.demo },
+    retry: { baseDelayMs: 5, maxDelayMs: 40 },
+    proxy: { url: '' },
+  });
+}
+
 export function useUploadHarness(options: EmulatorOptions = {}): UploadHarness {
   const engines: UploadEngine[] = [];
   const state = { emulator: undefined as RunningEmulator | undefined, client: undefined as ApsClient | undefined, dir: '', journalDir: '', folderId: '', folderName: '', log: [] as string[], tests: 0 };
   before(async () => {
     state.emulator = await startEmulator({ rateLimits: false, ...options });
-    const { clientId, clientSecret } = state.emulator.seed.credentials;
-    state.client = createApsClient({
-      baseUrl: state.emulator.baseUrl,
-      auth: { kind: '2-legged', clientId, clientSecret: clientSecret as string, userId: state.emulator.seed.ids.users.demo },
-      retry: { baseDelayMs: 5, maxDelayMs: 40 },
-      proxy: { url: '' },
-    });
+    state.client = demoUserClient(state.emulator);
   });
   after(async () => {
     await state.client?.close();
