@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
@@ -37,4 +39,18 @@ export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal): Promise
       },
     );
   });
+}
+
+/**
+ * An AbortController that also aborts, with the same reason, when `parent` does. Call `unlink` once
+ * done with it, so that a long-lived parent holds no reference to it: in Node 20, AbortSignal.any
+ * keeps its combined signal, and every listener still on it, alive for as long as the parent lives.
+ */
+export function linkedController(parent: AbortSignal | undefined): { controller: AbortController; unlink: () => void } {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const onAbort = (): void => controller.abort(parent?.reason);
+  if (parent?.aborted) onAbort();
+  parent?.addEventListener('abort', onAbort, { once: true });
+  return { controller, unlink: () => parent?.removeEventListener('abort', onAbort) };
 }

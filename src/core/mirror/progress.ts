@@ -28,6 +28,7 @@ export class MirrorProgressTracker {
 
   stop(): void {
     this.ticker.stop();
+    this.emit();
   }
 
   /** A file to download, of `size` bytes when known. */

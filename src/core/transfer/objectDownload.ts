@@ -1,15 +1,15 @@
-import { setMaxListeners } from 'node:events';
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
+import { linkedController } from '../http/delay';
 import type { Limiter } from '../http/limiter';
 import type { TransferFile, TransferFs } from './disk/fileSystem';
 import { JournalKeeper, readJournal, removeJournal, type JournalData } from './disk/journal';
 import { partFilesFor, type PartFiles } from './disk/partFiles';
 import { numberedName, renameIntoPlace } from './disk/placement';
 import { TrailingSha1 } from './disk/verify';
-import { errorDetail, fileSystemError, RangeIgnored, RestartRequired, TransferError, VerifyMismatch } from './errors';
+import { fileSystemError, RangeIgnored, RestartRequired, TransferError, VerifyMismatch } from './errors';
 import { fetchSpan, type FetchContext } from './http/rangeRequest';
-import { EtagBook, layoutOf, segmentsOf, SignedUrlState } from './http/signedUrl';
+import { EtagBook, layoutOf, resolveSource, segmentsOf, SignedUrlState } from './http/signedUrl';
 import { IntervalSet } from './plan/intervals';
 import { planSpans, SpanScheduler } from './plan/scheduler';
 import type { FileProgressTracker } from './progress';
@@ -69,11 +69,8 @@ export class ObjectDownload {
   }
 
   private async attempt(restarts: number): Promise<DownloadResult> {
-    const controller = new AbortController();
-    setMaxListeners(0, controller.signal);
-    const onCancel = () => controller.abort(this.signal?.reason);
-    if (this.signal?.aborted) onCancel();
-    this.signal?.addEventListener('abort', onCancel, { once: true });
+    // Aborts on cancel, and on this attempt's failure.
+    const { controller, unlink } = linkedController(this.signal);
     let part: OpenedPart | undefined;
     let keeper: JournalKeeper | undefined;
     let hasher: TrailingSha1 | undefined;
@@ -82,7 +79,8 @@ export class ObjectDownload {
       this.progress.setPhase('resolving');
       // Read while the source answers; a restart begins afresh whatever the journal says.
       const journal = restarts > 0 ? undefined : readJournal(this.engine.fs, this.parts.journal);
-      const resolved = await this.resolve(controller.signal);
+      const resolved = await resolveSource(this.source, controller.signal, 'get a download link for');
+      checkResolved(resolved);
       this.progress.setTotal(resolved.size);
       part = await this.openPart(resolved, await journal);
       if (restarts === 0) this.resumedBytes = part.done.size;
@@ -172,22 +170,9 @@ export class ObjectDownload {
       await this.afterFailure(error, part, keeper, closed);
       throw error;
     } finally {
-      this.signal?.removeEventListener('abort', onCancel);
+      unlink();
       if (part && !closed) await part.file.close().catch(() => undefined);
     }
-  }
-
-  private async resolve(signal: AbortSignal): Promise<ResolvedObject> {
-    let resolved: ResolvedObject;
-    try {
-      resolved = await this.source.resolve(signal);
-    } catch (error) {
-      if (signal.aborted || error instanceof TransferError) throw error;
-      const detail = errorDetail(error);
-      throw new TransferError('bad-source', `Could not get a download link for ${this.source.identity}: ${detail}`, { cause: error });
-    }
-    checkResolved(resolved);
-    return resolved;
   }
 
   /** Continues from a matching journal, or starts a fresh temp file. */
@@ -317,11 +302,7 @@ async function runSpanWorkers(
   parent: AbortSignal,
   contextFor: (signal: AbortSignal) => FetchContext,
 ): Promise<void> {
-  const group = new AbortController();
-  setMaxListeners(0, group.signal);
-  const onParentAbort = () => group.abort(parent.reason);
-  if (parent.aborted) onParentAbort();
-  parent.addEventListener('abort', onParentAbort, { once: true });
+  const { controller: group, unlink } = linkedController(parent);
   const ctx = contextFor(group.signal);
   let failure: { error: unknown } | undefined;
   const worker = async () => {
@@ -349,7 +330,7 @@ async function runSpanWorkers(
     }),
   );
   await Promise.all(workers);
-  parent.removeEventListener('abort', onParentAbort);
+  unlink();
   if (parent.aborted) throw parent.reason;
   if (failure) throw failure.error;
 }

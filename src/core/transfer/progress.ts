@@ -17,14 +17,16 @@ export class FileProgressTracker {
   private shown = 0;
   private moved = 0;
   private readonly rate = new RateMeter();
-  private ticker?: NodeJS.Timeout;
+  private readonly ticker: ProgressTicker;
 
   constructor(
     readonly identity: string,
     private path: string,
     private readonly listener: ((progress: FileProgress) => void) | undefined,
-    private readonly intervalMs = 250,
-  ) {}
+    intervalMs = 250,
+  ) {
+    this.ticker = new ProgressTicker(() => this.emit(), listener !== undefined, intervalMs);
+  }
 
   setPath(path: string): void {
     this.path = path;
@@ -51,12 +53,8 @@ export class FileProgressTracker {
     if (TERMINAL.has(this.phase)) return;
     this.phase = phase;
     if (phase === 'done') this.shown = this.total ?? this.shown;
-    if (MOVING.has(phase) && !this.ticker && this.listener) {
-      this.ticker = setInterval(() => this.emit(), this.intervalMs);
-      this.ticker.unref();
-    } else if (!MOVING.has(phase)) {
-      this.stopTicker();
-    }
+    if (MOVING.has(phase)) this.ticker.start();
+    else this.ticker.stop();
     this.emit();
   }
 
@@ -74,7 +72,7 @@ export class FileProgressTracker {
   }
 
   dispose(): void {
-    this.stopTicker();
+    this.ticker.stop();
   }
 
   private update(): void {
@@ -90,14 +88,9 @@ export class FileProgressTracker {
       // A failing progress consumer must not break the download.
     }
   }
-
-  private stopTicker(): void {
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = undefined;
-  }
 }
 
-/** Calls `emit` about every `intervalMs` between start() and stop() (only when someone listens), and once at stop(). */
+/** Calls `emit` about every `intervalMs` between start() and stop(), only when someone listens. */
 export class ProgressTicker {
   private timer?: NodeJS.Timeout;
 
@@ -116,7 +109,6 @@ export class ProgressTicker {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.emit();
   }
 }
 
@@ -143,6 +135,7 @@ export class AggregateProgressTracker {
 
   stop(): void {
     this.ticker.stop();
+    this.emit();
   }
 
   snapshot(): AggregateProgress {

@@ -76,15 +76,9 @@ export const DEFAULT_CONCURRENT_UPLOADS = 4;
 /** Bytes read from disk at a time for a part's body. */
 export const UPLOAD_READ_BYTES = 64 * 1024;
 
-export interface UploadSettings {
-  readonly connections: number;
+export interface UploadSettings extends Pick<DownloadSettings, 'connections' | 'progressIntervalMs' | 'retry' | 'stallTimeoutMs' | 'maxRestarts' | 'lockWaitMs'> {
   readonly concurrentFiles: number;
   readonly maxPartBytes: number;
-  readonly progressIntervalMs: number;
-  readonly retry: RetryPolicy;
-  readonly stallTimeoutMs: number;
-  readonly maxRestarts: number;
-  readonly lockWaitMs: number;
 }
 
 export function uploadSettings(options: UploadRunOptions): UploadSettings {

@@ -101,10 +101,8 @@ export interface DownloadOptions {
   readonly maxRestarts?: number;
 }
 
-export type DownloadStatus = 'downloaded' | 'skipped';
-
 export interface DownloadResult {
-  readonly status: DownloadStatus;
+  readonly status: 'downloaded' | 'skipped';
   /** Final path of the file (for keepBoth, the name actually chosen). */
   readonly path: string;
   readonly size: number;
@@ -132,11 +130,9 @@ export interface BulkOptions extends Omit<DownloadOptions, 'onProgress'> {
   readonly onFileSettled?: (file: BulkFileResult) => void;
 }
 
-export type BulkFileStatus = 'downloaded' | 'skipped' | 'failed' | 'cancelled';
-
 export interface BulkFileResult {
   readonly item: BulkItem;
-  readonly status: BulkFileStatus;
+  readonly status: 'downloaded' | 'skipped' | 'failed' | 'cancelled';
   readonly result?: DownloadResult;
   readonly error?: TransferError;
 }

@@ -1,12 +1,11 @@
 // The bytes of one local file into one storage object: POST storage, parts in parallel from disk under one
 // OSS upload session (resumed from the journal), completion, and the object's size and SHA-1 checked against
 // the local file before anything in APS points at it.
-import { setMaxListeners } from 'node:events';
 import type { Dispatcher } from 'undici';
 import type { DataManagementWrites } from '../dm/writes';
 import { uploadRefusalOf } from '../dm/uploadRefusals';
 import { isApsError } from '../http/apsError';
-import { delay } from '../http/delay';
+import { delay, linkedController } from '../http/delay';
 import type { Limiter } from '../http/limiter';
 import { backoffDelay, errorCodeOf } from '../http/retryPolicy';
 import { MIN_PART_BYTES, planParts, type ObjectDetails, type SignedUpload } from '../oss/signedUpload';
@@ -173,11 +172,7 @@ export class ObjectUpload {
     this.progress.setPhase('uploading');
     if (missing.length === 0) return;
 
-    const group = new AbortController();
-    setMaxListeners(0, group.signal);
-    const onAbort = () => group.abort(this.signal.reason);
-    if (this.signal.aborted) onAbort();
-    this.signal.addEventListener('abort', onAbort, { once: true });
+    const { controller: group, unlink } = linkedController(this.signal);
     const urls = new PartUrls(this.context.oss, journal.storage, this.name, journal.partCount, journal.uploadKey ? { uploadKey: journal.uploadKey, uploadExpiresAt: journal.uploadExpiresAt } : undefined, (session) => this.openedSession(session), group.signal);
     let next = 0;
     let failure: { error: unknown } | undefined;
@@ -219,7 +214,7 @@ export class ObjectUpload {
       }),
     );
     await Promise.all(workers);
-    this.signal.removeEventListener('abort', onAbort);
+    unlink();
     this.signal.throwIfAborted();
     if (failure) throw failure.error;
   }

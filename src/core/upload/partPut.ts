@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { partPutError, uploadRefusalOf } from '../dm/uploadRefusals';
+import { linkedController } from '../http/delay';
 import { errorCodeOf, isNetworkError, isRetryableStatus, parseRetryAfter } from '../http/retryPolicy';
 import type { TransferFile } from '../transfer/disk/fileSystem';
 import type { BufferPool } from './bufferPool';
@@ -111,10 +112,7 @@ class PartBody {
 
 /** Sends the part once; resolves to the ETag storage answered, or rejects with what to do (see the classes above). */
 export async function putPart(put: PartPut): Promise<string | undefined> {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(put.signal.reason);
-  if (put.signal.aborted) onAbort();
-  put.signal.addEventListener('abort', onAbort, { once: true });
+  const { controller, unlink } = linkedController(put.signal);
   let stalled = false;
   const watchdog = new StallWatchdog(put.stallTimeoutMs, () => {
     stalled = true;
@@ -152,7 +150,7 @@ export async function putPart(put: PartPut): Promise<string | undefined> {
   } finally {
     watchdog.stop();
     body?.release(answered);
-    put.signal.removeEventListener('abort', onAbort);
+    unlink();
   }
 }
 

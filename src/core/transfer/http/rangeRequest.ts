@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { delay } from '../../http/delay';
+import { delay, linkedController } from '../../http/delay';
 import { backoffDelay, errorCodeOf, isNetworkError, isRetryableStatus, parseRetryAfter } from '../../http/retryPolicy';
 import type { TransferFile } from '../disk/fileSystem';
 import { SpanWriter } from '../disk/spanWriter';
@@ -92,9 +92,7 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
   const etag = ctx.etags.get(span.segment);
   if (etag) headers['if-match'] = etag;
 
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const { controller, unlink } = linkedController(ctx.signal);
   let stalled = false;
   const watchdog = new StallWatchdog(ctx.stallTimeoutMs, () => {
     stalled = true;
@@ -109,14 +107,15 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
     const answered = performance.now();
     watchdog.touch();
     const status = response.statusCode;
-    if (status === 200 || status === 206) {
-      ctx.urls.markServed(target.generation);
-      const encoding = headerValue(response.headers, 'content-encoding');
-      if (encoding && encoding.toLowerCase() !== 'identity') {
-        throw new TransferError('http', `Storage sent a ${encoding}-encoded body although identity was requested.`);
-      }
-      ctx.etags.observe(span.segment, headerValue(response.headers, 'etag'));
+    if (status !== 200 && status !== 206) throw await statusFailure(status, response.headers, exchange);
+    ctx.urls.markServed(target.generation);
+    const encoding = headerValue(response.headers, 'content-encoding');
+    if (encoding && encoding.toLowerCase() !== 'identity') {
+      throw new TransferError('http', `Storage sent a ${encoding}-encoded body although identity was requested.`);
     }
+    ctx.etags.observe(span.segment, headerValue(response.headers, 'etag'));
+    // Object offsets [start, end) the body carries.
+    let body = { start: segment.start, end: segment.end + 1 };
     if (status === 206) {
       const range = parseContentRange(headerValue(response.headers, 'content-range'));
       if (!range) throw new Retryable('206 without a valid Content-Range');
@@ -126,40 +125,39 @@ async function requestOnce(ctx: FetchContext, span: Span, target: SegmentUrl): P
       if (range.start !== relStart || range.end !== relEnd) {
         throw new Retryable(`Content-Range ${range.start}-${range.end} does not match the requested ${relStart}-${relEnd}`);
       }
-      const body = { start: segment.start + range.start, end: segment.start + range.end + 1 };
-      span.stream = { since: answered, from: body.start, received: body.start, latencyMs: answered - requested };
-      await streamToFile(ctx, exchange, span, body, watchdog);
-    } else if (status === 200) {
+      body = { start: segment.start + range.start, end: segment.start + range.end + 1 };
+    } else {
       const length = headerValue(response.headers, 'content-length');
       if (length !== undefined && Number(length) !== segmentLength) {
         throw new RestartRequired(`size is now ${length} instead of ${segmentLength}`);
       }
       if (!asksWholeSegment && !ctx.singleStream) throw new RangeIgnored();
-      span.stream = { since: answered, from: segment.start, received: segment.start, latencyMs: answered - requested };
-      await streamToFile(ctx, exchange, span, { start: segment.start, end: segment.end + 1 }, watchdog);
-    } else {
-      await failForStatus(status, response.headers, exchange);
     }
+    span.stream = { since: answered, from: body.start, received: body.start, latencyMs: answered - requested };
+    await streamToFile(ctx, exchange, span, body, watchdog);
   } catch (error) {
     if (stalled) throw new Retryable(`no data for ${ctx.stallTimeoutMs} ms`);
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    throw classify(error);
+    // A TransferError stays one even when a network error caused it.
+    if (isNetworkError(error) && !(error instanceof TransferError)) throw new Retryable(`network error ${errorCodeOf(error)}`);
+    throw error;
   } finally {
     span.stream = undefined;
     watchdog.stop();
-    ctx.signal.removeEventListener('abort', onAbort);
+    unlink();
     exchange?.discard();
   }
 }
 
-async function failForStatus(status: number, headers: Dispatcher.ResponseData['headers'], exchange: StorageExchange): Promise<never> {
+/** What to throw for a status other than 200 and 206. */
+async function statusFailure(status: number, headers: Dispatcher.ResponseData['headers'], exchange: StorageExchange): Promise<Error> {
   const detail = storageErrorDetail(status, await exchange.readText());
-  if (status === 403) throw new Forbidden(detail);
-  if (status === 412) throw new RestartRequired('ETag no longer matches (412)');
-  if (status === 416) throw new RestartRequired('requested bytes are beyond the end of the object (416)');
-  if (status === 404 || status === 410) throw new TransferError('not-found', `The stored object is gone (${detail}).`);
-  if (isRetryableStatus(status)) throw new Retryable(detail, parseRetryAfter(headers['retry-after']));
-  throw new TransferError('http', `Storage answered ${detail}.`);
+  if (status === 403) return new Forbidden(detail);
+  if (status === 412) return new RestartRequired('ETag no longer matches (412)');
+  if (status === 416) return new RestartRequired('requested bytes are beyond the end of the object (416)');
+  if (status === 404 || status === 410) return new TransferError('not-found', `The stored object is gone (${detail}).`);
+  if (isRetryableStatus(status)) return new Retryable(detail, parseRetryAfter(headers['retry-after']));
+  return new TransferError('http', `Storage answered ${detail}.`);
 }
 
 /** Writes the body at its positions; bytes that arrived before a failure are kept for the retry. */
@@ -173,11 +171,4 @@ async function streamToFile(ctx: FetchContext, exchange: StorageExchange, span: 
   }
   await writer.drain();
   if (span.cursor < span.end) throw new Retryable(`body ended ${span.end - span.cursor} bytes early`);
-}
-
-function classify(error: unknown): unknown {
-  if (error instanceof Retryable || error instanceof Forbidden || error instanceof TransferError) return error;
-  if (error instanceof RestartRequired || error instanceof RangeIgnored) return error;
-  if (isNetworkError(error)) return new Retryable(`network error ${errorCodeOf(error)}`);
-  return error;
 }

@@ -18,6 +18,16 @@ export function layoutOf(resolved: ResolvedObject): string {
     .join(',');
 }
 
+/** Where the object is now; a failure other than a cancel or a TransferError becomes 'bad-source'. */
+export async function resolveSource(source: ObjectSource, signal: AbortSignal, action: string): Promise<ResolvedObject> {
+  try {
+    return await source.resolve(signal);
+  } catch (error) {
+    if (signal.aborted || error instanceof TransferError) throw error;
+    throw new TransferError('bad-source', `Could not ${action} ${source.identity}: ${errorDetail(error)}`, { cause: error });
+  }
+}
+
 /**
  * The signed URL shared by every worker of one download. An expired link is renewed once for all
  * of them (single-flight) and does not count as a retry; but a 403 on a freshly renewed link that
@@ -80,13 +90,7 @@ export class SignedUrlState {
     if (generation < this.generation) return Promise.resolve();
     if (!this.inflight) {
       this.log('info', `Renewing the signed link of ${this.source.identity}: ${reason}`);
-      this.inflight = this.source
-        .resolve(this.signal)
-        .catch((error: unknown) => {
-          if (this.signal.aborted || error instanceof TransferError) throw error;
-          const detail = errorDetail(error);
-          throw new TransferError('bad-source', `Could not renew the download link of ${this.source.identity}: ${detail}`, { cause: error });
-        })
+      this.inflight = resolveSource(this.source, this.signal, 'renew the download link of')
         .then((fresh) => {
           this.checkSameObject(fresh);
           this.resolved = fresh;

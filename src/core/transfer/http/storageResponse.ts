@@ -21,22 +21,6 @@ export function headerValue(headers: Dispatcher.ResponseData['headers'], name: s
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Reads at most `limit` bytes of an error body, then drops the rest. */
-export async function readBoundedText(body: Dispatcher.ResponseData['body'], limit = 4096): Promise<string> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  try {
-    for await (const chunk of body) {
-      parts.push(chunk as Buffer);
-      length += (chunk as Buffer).length;
-      if (length >= limit) break;
-    }
-  } catch {
-    // The status line already says what went wrong; a broken error body adds nothing.
-  }
-  return Buffer.concat(parts).toString('utf8', 0, Math.min(length, limit));
-}
-
 /** The human part of an S3/CloudFront XML or OSS JSON error body. */
 export function storageErrorDetail(status: number, text: string): string {
   const message = /<Message>([^<]*)<\/Message>/i.exec(text)?.[1] ?? /<Code>([^<]*)<\/Code>/i.exec(text)?.[1];
@@ -51,12 +35,3 @@ export function storageErrorDetail(status: number, text: string): string {
   return `HTTP ${status}`;
 }
 
-/**
- * Drops a response body we will not read. undici reports destroying an unfinished body as an
- * 'error' event, which would be uncaught without a listener.
- */
-export function discardBody(body: Dispatcher.ResponseData['body']): void {
-  if (body.readableEnded || body.destroyed) return;
-  body.on('error', () => undefined);
-  body.destroy();
-}

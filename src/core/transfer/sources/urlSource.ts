@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { TransferError } from '../errors';
-import { discardBody, headerValue, readBoundedText, storageErrorDetail } from '../http/storageResponse';
+import { StorageExchange } from '../http/storageExchange';
+import { headerValue, storageErrorDetail } from '../http/storageResponse';
 import type { ObjectSource, ResolvedObject } from '../types';
 
 /**
@@ -60,31 +61,26 @@ async function probeHead(dispatcher: Dispatcher, url: URL, signal: AbortSignal):
 
 /** undefined when the answer does not tell the size. */
 async function probeRangedGet(dispatcher: Dispatcher, url: URL, signal: AbortSignal): Promise<Probe | undefined> {
-  const response = await dispatcher.request({
-    origin: url.origin,
-    path: url.pathname + url.search,
-    method: 'GET',
-    headers: { 'accept-encoding': 'identity', range: 'bytes=0-0' },
-    signal,
-  });
-  const { statusCode, headers, body } = response;
+  const request: Dispatcher.DispatchOptions = { origin: url.origin, path: url.pathname + url.search, method: 'GET', headers: { 'accept-encoding': 'identity', range: 'bytes=0-0' } };
+  const exchange = new StorageExchange(dispatcher, request, signal);
   try {
+    const { statusCode, headers } = await exchange.head;
     if (statusCode === 206 || statusCode === 416 || statusCode === 200) {
       // Read to the end (one byte, or a short error text), so the connection serves the download;
       // the headers said all this needs, so a body cut short only costs the connection. A 200 brings
       // the whole object: it is discarded below.
-      if (statusCode !== 200) await body.dump().catch(() => undefined);
+      if (statusCode !== 200) await exchange.readText();
       const size = sizeTold(statusCode, headers);
       return size === undefined ? undefined : describe(size, headers);
     }
-    const detail = storageErrorDetail(statusCode, await readBoundedText(body));
+    const detail = storageErrorDetail(statusCode, await exchange.readText());
     if (statusCode === 404 || statusCode === 410) throw new TransferError('not-found', `Nothing to download there (${detail}).`);
     if (statusCode === 403) {
       throw new TransferError(/expired/i.test(detail) ? 'url-expired' : 'access-denied', `The server refused the download (${detail}).`);
     }
     throw new TransferError('http', `The server answered ${detail}.`);
   } finally {
-    discardBody(body);
+    exchange.discard();
   }
 }
 
