@@ -159,6 +159,38 @@ describe('APS: Mirror to Workspace… (against an emulator of its own)', functio
     assert.equal(sha1File(join(target, 'three.bin')), await objectSha1(emu, slow.files.get('three.bin')!.objectKeys[0]));
   });
 
+  it('a window reload stops a running mirror and resumes it: finished files are not fetched again, a half-fetched one continues', async () => {
+    const slow = buildTree(own, { 'one.bin': [1000], 'two.bin': [2000], Big: { 'three.bin': [3_000_000] } });
+    const stalled = slow.files.get('Big/three.bin')!.objectKeys[0].split('/')[1];
+    // three.bin (one request: it is small) stops after 1 MiB until the reload; what arrived is on disk in 256 KiB writes.
+    own.faults.add({ kind: 'stall', origin: 'storage', afterBytes: 1024 * 1024, path: `/**/${stalled}` });
+    await vscode.commands.executeCommand('apsExplorer.refresh');
+    const node = await walk(ext, 'Emulator BIM 360 Account', 'Tower', 'Project Files', slow.name);
+    const started = Date.now();
+    void vscode.commands.executeCommand<JobRecord>('apsExplorer.mirror', node);
+    const job = await eventually(() => newestJob(ext, `Mirror ${slow.name}`, started), 'the mirror job');
+    await eventually(() => (job.progress?.files?.finished === 2 && (job.progress.doneBytes ?? 0) > 3000) || undefined, 'two files mirrored and a part of the third').catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(job.progress)}`);
+    });
+    await ext.jobs.host.manager.shutdown();
+    assert.equal(ext.jobs.manager.get(job.id)?.state, 'downloading', 'the stopped job stays running in workspaceState');
+
+    own.faults.clear();
+    const reloadedAt = own.clock.now();
+    const manager = await ext.jobs.host.reload();
+    const resumed = manager.get(job.id);
+    assert.ok(resumed && resumed !== job, 'the new manager read the job back from workspaceState');
+    const settled = await manager.settled(job.id);
+    assert.equal(settled.state, 'finished', settled.error);
+    const after = own.requests.list({ origin: 'storage', method: 'GET' }).filter((request) => request.time >= reloadedAt);
+    assert.deepEqual([...new Set(after.map((request) => request.path.split('/').at(-1)))], [stalled], 'only the file that had not arrived');
+    const starts = after.map((request) => Number(/bytes=(\d+)-/.exec(request.range ?? '')?.[1] ?? 0));
+    assert.ok(starts.every((start) => start > 0), `three.bin continued where it stopped, not from byte 0: ${starts.join(', ')}`);
+    const target = join(workspaceFolder(), 'aps-mirror', 'Tower', 'Project Files', slow.name);
+    for (const [name, added] of slow.files) assert.equal(sha1File(join(target, ...name.split('/'))), await objectSha1(emu, added.objectKeys[0]), name);
+    assert.match(prompts.notifications.at(-1)!.message, new RegExp(`Mirrored ${slow.name} into .*: 1 new or updated, 2 unchanged\\.`));
+  });
+
   it('fails the job on a full disk with a line that says so and names the file, and Retry fetches only the rest', async () => {
     const filling = buildTree(own, { 'a.bin': [4000], Sub: { 'b.bin': [5000], 'full.bin': [6000] } });
     await vscode.commands.executeCommand('apsExplorer.refresh');
