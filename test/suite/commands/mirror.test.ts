@@ -13,7 +13,7 @@ import type { ScriptedPrompts } from '../../../src/ui/prompts';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { buildTree, type BuiltTree } from '../../unit/mirror/tree';
 import { signInWithApp, useEmulator, walk } from '../support/harness';
-import { contextFlags, eventually, filesBelow, newestJob, objectSha1, resetTransferSettings, sha1File, watchJobView, workspaceFolder } from './support';
+import { contextFlags, eventually, filesBelow, newestJob, objectSha1, reloadDuring, resetTransferSettings, sha1File, watchJobView, workspaceFolder } from './support';
 
 describe('APS: Mirror to Workspace… (against an emulator of its own)', function () {
   this.timeout(120_000);
@@ -172,15 +172,7 @@ describe('APS: Mirror to Workspace… (against an emulator of its own)', functio
     await eventually(() => (job.progress?.files?.finished === 2 && (job.progress.doneBytes ?? 0) > 3000) || undefined, 'two files mirrored and a part of the third').catch((error: Error) => {
       throw new Error(`${error.message}: ${JSON.stringify(job.progress)}`);
     });
-    await ext.jobs.host.manager.shutdown();
-    assert.equal(ext.jobs.manager.get(job.id)?.state, 'downloading', 'the stopped job stays running in workspaceState');
-
-    own.faults.clear();
-    const reloadedAt = own.clock.now();
-    const manager = await ext.jobs.host.reload();
-    const resumed = manager.get(job.id);
-    assert.ok(resumed && resumed !== job, 'the new manager read the job back from workspaceState');
-    const settled = await manager.settled(job.id);
+    const { settled, reloadedAt } = await reloadDuring(ext, own, job, 'downloading');
     assert.equal(settled.state, 'finished', settled.error);
     const after = own.requests.list({ origin: 'storage', method: 'GET' }).filter((request) => request.time >= reloadedAt);
     assert.deepEqual([...new Set(after.map((request) => request.path.split('/').at(-1)))], [stalled], 'only the file that had not arrived');
