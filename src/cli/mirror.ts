@@ -158,6 +158,8 @@ function line(event: MirrorFileEvent, output: Output): void {
     case 'no-file':
       return output.line(`no file     ${event.path} (a sheet: export it as PDF in the extension)`);
     case 'failed':
+      // A full disk is said once, at the end, with what to do.
+      if (event.diskFull) return;
       return output.problem(`failed      ${event.path}: ${event.error}`);
   }
 }
@@ -211,7 +213,8 @@ function summarize(report: MirrorReport, output: Output): number {
   if (counts.failed) parts.push(`${counts.failed} failed`);
   output.note(`${parts.join(', ')} in ${report.seconds < 60 ? `${report.seconds.toFixed(1)}s` : duration(report.seconds)}.`);
   if (report.stopped === 'no-space') {
-    output.problem('The disk is full. Free some space and run the same command again: it continues where it stopped.');
+    const at = report.events.find((event) => event.diskFull)?.path;
+    output.problem(`Not enough disk space to write ${at ?? report.root}: free some space and run the same command again; it continues where it stopped.`);
     return 1;
   }
   return counts.failed > 0 || report.unlisted.length > 0 ? 1 : 0;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../runners/codeServer';
 import { screenshotDir } from './support/session';
 
-const CHOSEN = ['01-welcome', '02-consent', '04-tree', '07-explorer', '09-exported', '10-jobs', '06-no-access', '12-search', '13-version-diff', '14-thumbnail-tooltip', '15-details', '16-aps-folder', 'mirror-2-explorer', 'upload-2-done'];
+const CHOSEN = ['01-welcome', '02-consent', '04-tree', '07-explorer', '09-exported', '10-jobs', '06-no-access', '12-search', '13-version-diff', '14-thumbnail-tooltip', '15-details', '16-aps-folder', 'mirror-2-explorer', 'mirror-4-push-preview', 'upload-2-done'];
 
 const target = join(repoRoot, 'media', 'screenshots');
 mkdirSync(target, { recursive: true });

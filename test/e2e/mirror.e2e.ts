@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { seed } from '../emulator';
+import { folderHeld, sdkClients } from '../unit/sdk/sdk';
 import { escapeRegExp, UiSession } from './support/session';
 
 function sha1(bytes: Buffer): string {
@@ -12,7 +13,9 @@ function sha1(bytes: Buffer): string {
 
 /**
  * A person mirrors a folder of the Hubs tree into the workspace and finds it in VS Code's Explorer, each
- * mirrored file marked, then mirrors it again after APS changed. Screenshots go to test-results/e2e/.
+ * mirrored file marked, then mirrors it again after APS changed, and pushes a file edited here back from the
+ * mirror folder's menu in the Explorer. What APS holds is read back through Autodesk's SDK. Screenshots go to
+ * test-results/e2e/.
  */
 describe('Mirror a folder into the workspace in the browser workbench (e2e)', function () {
   this.timeout(300_000);
@@ -82,6 +85,29 @@ describe('Mirror a folder into the workspace in the browser workbench (e2e)', fu
     const downloads = emulator.requests.list({ origin: 'storage', method: 'GET' });
     assert.deepEqual(downloads.map((request) => decodeURIComponent(request.path).split('/').at(-1)), [added.objectKey.split('/')[1]]);
     assert.equal(sha1(readFileSync(join(level1(), 'Level 2', 'Level 2 Note.txt'))), await objectSha1(added.objectKey));
+  });
+
+  it("pushes the edited file from the mirror folder's Explorer menu, after one preview: APS gets it as a new version", async () => {
+    const { emulator } = ui.demo;
+    const edited = Buffer.from('edited in the workspace, then pushed\n');
+    writeFileSync(join(level1(), 'Level 1 Note.txt'), edited);
+    await badgeShown(ui.page, 'Level 1 Note.txt', 'M');
+    const before = tipOf('Level 1 Note.txt').versionNumber;
+    // The Explorer compacts aps/Tower/Project Files/Level 1 into one row: its last name is the mirror's folder.
+    await ui.contextMenu(ui.page.locator('.explorer-folders-view').getByRole('treeitem', { name: /^Level 1, compact/ }), 'Push Local Changes…');
+
+    const dialog = ui.page.locator('.monaco-dialog-box');
+    await dialog.getByText(`Push 1 change from ${join('aps', 'Tower', 'Project Files', 'Level 1')} to APS?`).waitFor();
+    await dialog.getByText(`New version of Level 1 Note.txt (v${before} → v${before + 1}, ${edited.length} B)`).waitFor();
+    await ui.screenshot('mirror-4-push-preview');
+    await dialog.getByRole('button', { name: 'Push', exact: true }).click();
+
+    await ui.notification(/Pushed aps.Tower.Project Files.Level 1 to APS: 1 new version, 0 new files\./).waitFor({ timeout: 60_000 });
+    const sdk = sdkClients(emulator, emulator.issueToken({ scopes: ['data:read'] }));
+    const held = await folderHeld(sdk, emulator.seed.ids.bim360Project, emulator.seed.ids.folders.level1);
+    assert.deepEqual(held['Level 1 Note.txt'], [before + 1, sha1(edited)], 'APS holds the edited bytes as the next version');
+    await badgeShown(ui.page, 'Level 1 Note.txt', '✓');
+    await ui.screenshot('mirror-5-pushed');
   });
 });
 

@@ -284,7 +284,8 @@ export class MirrorRun {
    * A file the mirror holds an older version of is marked as behind APS.
    */
   private failed(remote: RemoteFile, error: unknown): void {
-    if (isTransferError(error, 'no-space') && !this.stopped) {
+    const diskFull = isTransferError(error, 'no-space') && !this.stopped;
+    if (diskFull) {
       this.stopped = 'no-space';
       this.stop.abort(error);
     } else if (this.signal.aborted) return;
@@ -293,7 +294,8 @@ export class MirrorRun {
     if (at !== undefined && file && file.versionId !== remote.versionId && !file.pending) {
       this.record(at, { ...file, pending: { versionId: remote.versionId, ...versionNumberOf(remote), size: remote.size ?? 0 } });
     }
-    this.emit({ status: 'failed', path: remote.path, remotePath: remote.remotePath, error: failureReason(error) });
+    // The engine names its partial file; the reason names what the user can act on.
+    this.emit({ status: 'failed', path: remote.path, remotePath: remote.remotePath, error: diskFull ? 'not enough disk space' : failureReason(error), ...(diskFull ? { diskFull } : {}) });
   }
 
   // ── Phase 2: conflicts, settled by one answer ────────────────────────────────────────────────

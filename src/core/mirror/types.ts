@@ -55,6 +55,8 @@ export interface MirrorFileEvent {
   other?: string;
   /** For failures: the reason. */
   error?: string;
+  /** For the failure that stopped the run: its write found the disk full (`stopped: 'no-space'`). */
+  diskFull?: boolean;
 }
 
 export interface MirrorProgress {
@@ -86,7 +88,7 @@ export interface MirrorReport {
   complete: boolean;
   /** Subfolders APS would not list (nothing was deleted then). */
   unlisted: Array<{ path: string; reason: string }>;
-  /** Why the run stopped before the end. */
+  /** Why the run stopped before the end; for 'no-space', the event marked `diskFull` names the file. */
   stopped?: 'cancelled' | 'no-space';
   /** Batch signing: requests answered, and refused (then signed one by one). */
   batches: { signed: number; refused: number };

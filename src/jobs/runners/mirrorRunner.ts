@@ -56,7 +56,8 @@ export function mirrorRunner(services: () => ApsServices, engine: TransferEngine
     context.update({ failures, progress: { doneBytes: report.bytes, bytesPerSecond: 0, files: { total: report.counts.fetched + report.counts.updated + report.counts.restored, finished: report.counts.fetched + report.counts.updated + report.counts.restored, failed: report.counts.failed } } });
     if (report.stopped === 'cancelled') throw context.signal.reason ?? new Error('cancelled');
     if (report.stopped === 'no-space') {
-      throw new Error(vscode.l10n.t('The disk is full. What arrived is kept: free some space and Retry, the mirror continues where it stopped.'));
+      const at = path.join(path.relative(plan.where.folder, plan.root), report.events.find((event) => event.diskFull)?.path ?? '');
+      throw new Error(vscode.l10n.t('Not enough disk space to write {0}. What arrived is kept: free some space and Retry; the mirror continues where it stopped.', at));
     }
     return { message: summary(report, plan), target: plan.root };
   };

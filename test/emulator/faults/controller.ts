@@ -1,7 +1,7 @@
 import type { ActiveFault, FaultController, FaultKind, FaultOrigin, FaultSpec } from './spec';
 
 const KINDS: readonly FaultKind[] = [
-  'latency', 'bandwidth', 'status', 'reset', 'truncate', 'stall', 'ignoreRange', 'wrongContentRange', 'replaceObject', 'expireSignedUrl', 'failJob', 'failExport', 'loseAnswer',
+  'latency', 'hold', 'bandwidth', 'status', 'reset', 'truncate', 'stall', 'ignoreRange', 'wrongContentRange', 'replaceObject', 'expireSignedUrl', 'failJob', 'failExport', 'loseAnswer',
 ];
 const STORAGE_ONLY: readonly FaultKind[] = ['bandwidth', 'truncate', 'ignoreRange', 'wrongContentRange', 'replaceObject', 'expireSignedUrl'];
 const API_ONLY: readonly FaultKind[] = ['failJob', 'failExport', 'loseAnswer'];
@@ -83,6 +83,8 @@ interface Entry {
 
 export class Faults implements FaultController {
   private readonly entries: Entry[] = [];
+  /** The gates of hold faults, opened when the fault is removed or cleared (not when its count runs out). */
+  private readonly holds = new Map<string, { opened: Promise<void>; open: () => void }>();
   private nextId = 1;
 
   constructor(private readonly random: () => number) {}
@@ -97,18 +99,33 @@ export class Faults implements FaultController {
       remaining: valid.count ?? Infinity,
       matches: (path) => matcher(path) || matcher(decodedPath(path)),
     });
+    if (valid.kind === 'hold') {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      this.holds.set(id, { opened, open });
+    }
     return id;
   }
 
   remove(id: string): boolean {
+    const held = this.holds.get(id);
+    this.holds.delete(id);
+    held?.open();
     const index = this.entries.findIndex((entry) => entry.fault.id === id);
-    if (index < 0) return false;
+    if (index < 0) return held !== undefined;
     this.entries.splice(index, 1);
     return true;
   }
 
   clear(): void {
     this.entries.length = 0;
+    for (const held of this.holds.values()) held.open();
+    this.holds.clear();
+  }
+
+  /** Resolves when the hold fault `id` is removed (at once for an unknown id). */
+  released(id: string): Promise<void> {
+    return this.holds.get(id)?.opened ?? Promise.resolve();
   }
 
   list(): ActiveFault[] {

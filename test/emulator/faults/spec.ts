@@ -5,6 +5,8 @@
  * Kinds and their parameters:
  *
  * - latency            api|storage  wait latencyMs (+ random 0..jitterMs) before answering.
+ * - hold               api|storage  answer nothing until the test lets the request go (FaultController.remove(id) or clear()),
+ *                                   then answer as usual: a gate, so a test can order what the client sees without timing.
  * - bandwidth          storage      cap each matching connection to bytesPerSecond.
  * - status             api|storage  answer `status` (e.g. 429, 500, 502, 503) instead of the real response;
  *                                   with retryAfter, send Retry-After as integer seconds, or as an HTTP-date
@@ -31,6 +33,7 @@
  */
 export type FaultKind =
   | 'latency'
+  | 'hold'
   | 'bandwidth'
   | 'status'
   | 'reset'

@@ -85,13 +85,15 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Applies latency and picks reset/stall faults; returns a status fault if one applies. */
+/** Applies latency and holds, and picks reset/stall faults; returns a status fault if one applies. */
 export async function applyRequestFaults(exchange: Exchange, deps: ExchangeDeps, baseLatencyMs = 0, baseJitterMs = 0): Promise<ActiveFault | undefined> {
   const context = { origin: exchange.origin, method: exchange.method, path: exchange.path };
   let delay = baseLatencyMs + (baseJitterMs > 0 ? deps.random() * baseJitterMs : 0);
   const latency = deps.faults.take('latency', context);
   if (latency) delay += (latency.latencyMs ?? 0) + (latency.jitterMs ? deps.random() * latency.jitterMs : 0);
   if (delay > 0) await Promise.race([sleep(delay), exchange.closed]);
+  const hold = deps.faults.take('hold', context);
+  if (hold) await Promise.race([deps.faults.released(hold.id), exchange.closed]);
   const status = deps.faults.take('status', context);
   if (status) return status;
   exchange.bodyFault = deps.faults.take('reset', context) ?? deps.faults.take('stall', context) ?? (exchange.origin === 'api' ? deps.faults.take('loseAnswer', context) : undefined);

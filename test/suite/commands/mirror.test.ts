@@ -3,16 +3,17 @@
 // status line of the last mirror.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { partFilesFor } from '../../../src/core/transfer';
 import type { ApsExplorerApi } from '../../../src/extension';
 import type { JobRecord, MirrorPlan } from '../../../src/jobs/jobRecord';
 import type { ScriptedPrompts } from '../../../src/ui/prompts';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { buildTree, type BuiltTree } from '../../unit/mirror/tree';
 import { signInWithApp, useEmulator, walk } from '../support/harness';
-import { contextFlags, eventually, filesBelow, newestJob, objectSha1, resetTransferSettings, sha1File, watchJobView, workspaceFolder } from './support';
+import { contextFlags, eventually, filesBelow, newestJob, objectSha1, reloadDuring, resetTransferSettings, sha1File, watchJobView, workspaceFolder } from './support';
 
 describe('APS: Mirror to Workspace… (against an emulator of its own)', function () {
   this.timeout(120_000);
@@ -156,6 +157,71 @@ describe('APS: Mirror to Workspace… (against an emulator of its own)', functio
     assert.deepEqual(fetched, [stalled], 'only the file that had not arrived');
     const target = join(workspaceFolder(), 'aps-mirror', 'Tower', 'Project Files', slow.name);
     assert.equal(sha1File(join(target, 'three.bin')), await objectSha1(emu, slow.files.get('three.bin')!.objectKeys[0]));
+  });
+
+  it('a window reload stops a running mirror and resumes it: finished files are not fetched again, a half-fetched one continues', async () => {
+    const slow = buildTree(own, { 'one.bin': [1000], 'two.bin': [2000], Big: { 'three.bin': [3_000_000] } });
+    const stalled = slow.files.get('Big/three.bin')!.objectKeys[0].split('/')[1];
+    // three.bin (one request: it is small) stops after 1 MiB until the reload; what arrived is on disk in 256 KiB writes.
+    own.faults.add({ kind: 'stall', origin: 'storage', afterBytes: 1024 * 1024, path: `/**/${stalled}` });
+    await vscode.commands.executeCommand('apsExplorer.refresh');
+    const node = await walk(ext, 'Emulator BIM 360 Account', 'Tower', 'Project Files', slow.name);
+    const started = Date.now();
+    void vscode.commands.executeCommand<JobRecord>('apsExplorer.mirror', node);
+    const job = await eventually(() => newestJob(ext, `Mirror ${slow.name}`, started), 'the mirror job');
+    await eventually(() => (job.progress?.files?.finished === 2 && (job.progress.doneBytes ?? 0) > 3000) || undefined, 'two files mirrored and a part of the third').catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(job.progress)}`);
+    });
+    const { settled, reloadedAt } = await reloadDuring(ext, own, job, 'downloading');
+    assert.equal(settled.state, 'finished', settled.error);
+    const after = own.requests.list({ origin: 'storage', method: 'GET' }).filter((request) => request.time >= reloadedAt);
+    assert.deepEqual([...new Set(after.map((request) => request.path.split('/').at(-1)))], [stalled], 'only the file that had not arrived');
+    const starts = after.map((request) => Number(/bytes=(\d+)-/.exec(request.range ?? '')?.[1] ?? 0));
+    assert.ok(starts.every((start) => start > 0), `three.bin continued where it stopped, not from byte 0: ${starts.join(', ')}`);
+    const target = join(workspaceFolder(), 'aps-mirror', 'Tower', 'Project Files', slow.name);
+    for (const [name, added] of slow.files) assert.equal(sha1File(join(target, ...name.split('/'))), await objectSha1(emu, added.objectKeys[0]), name);
+    assert.match(prompts.notifications.at(-1)!.message, new RegExp(`Mirrored ${slow.name} into .*: 1 new or updated, 2 unchanged\\.`));
+  });
+
+  it('fails the job on a full disk with a line that says so and names the file, and Retry fetches only the rest', async () => {
+    const filling = buildTree(own, { 'a.bin': [4000], Sub: { 'b.bin': [5000], 'full.bin': [6000] } });
+    await vscode.commands.executeCommand('apsExplorer.refresh');
+    const node = await walk(ext, 'Emulator BIM 360 Account', 'Tower', 'Project Files', filling.name);
+    const first = await vscode.commands.executeCommand<JobRecord>('apsExplorer.mirror', node);
+    assert.equal(first.state, 'finished', first.error);
+    const target = join(workspaceFolder(), 'aps-mirror', 'Tower', 'Project Files', filling.name);
+    const added = new Map(['a.bin', 'Sub/b.bin', 'Sub/full.bin'].map((name, index) => [name, own.addVersion(filling.files.get(name)!.itemId, 7000 + index)]));
+    // A real ENOSPC: the partial file of Sub/full.bin is Linux's /dev/full, where every write fails with ENOSPC. Its download
+    // is held until the others are in place, so they arrive before the disk "fills".
+    const part = partFilesFor(join(target, 'Sub', 'full.bin')).data;
+    await symlink('/dev/full', part);
+    const held = added.get('Sub/full.bin')!.objectKey.split('/')[1];
+    const hold = own.faults.add({ kind: 'hold', origin: 'storage', method: 'GET', path: `/**/${held}` });
+    const expected = new Map(await Promise.all([...added].map(async ([name, version]) => [name, await objectSha1(emu, version.objectKey)] as const)));
+    const landed = (name: string) => sha1File(join(target, ...name.split('/'))) === expected.get(name);
+
+    const running = vscode.commands.executeCommand<JobRecord>('apsExplorer.mirrorAgain', target);
+    const others = ['a.bin', 'Sub/b.bin'];
+    await eventually(() => others.every(landed) || undefined, 'the other files in place');
+    own.faults.remove(hold);
+    const job = await running;
+    assert.equal(job.state, 'failed');
+    const shown = join('aps-mirror', 'Tower', 'Project Files', filling.name, 'Sub', 'full.bin');
+    assert.equal(job.error, `Not enough disk space to write ${shown}. What arrived is kept: free some space and Retry; the mirror continues where it stopped.`);
+    assert.equal(String(ext.jobs.provider.getTreeItem(job).description).includes(`Not enough disk space to write ${shown}`), true, String(ext.jobs.provider.getTreeItem(job).description));
+    assert.equal(prompts.notifications.at(-1)!.message, `Mirror ${filling.name} failed: ${job.error}`);
+    assert.deepEqual(job.failures, [{ name: 'Sub/full.bin', reason: 'not enough disk space' }]);
+    await assert.rejects(lstat(part), { code: 'ENOENT' }, 'the partial file is not kept');
+    const badge = async (name: string) => (await ext.mirrors.decorations.provideFileDecoration(vscode.Uri.file(join(target, ...name.split('/')))))?.badge;
+    for (const name of others) assert.equal(await badge(name), '✓', `${name}: what arrived is in the record`);
+    assert.equal(await badge('Sub/full.bin'), '↓', 'the file the disk stopped is behind APS');
+
+    own.requests.clear();
+    const retried = await vscode.commands.executeCommand<JobRecord>('apsExplorer.jobs.retry', job);
+    assert.equal(retried.state, 'finished', retried.error);
+    assert.deepEqual(own.requests.list({ origin: 'storage', method: 'GET' }).map((request) => request.path.split('/').at(-1)), [held], 'only the file the disk stopped');
+    for (const name of [...others, 'Sub/full.bin']) assert.equal(landed(name), true, name);
+    assert.equal(await badge('Sub/full.bin'), '✓');
   });
 
   it('says a file cannot be mirrored, and mirrors nothing', async () => {

@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,6 +90,22 @@ export async function eventually<T>(check: () => T | undefined, what: string, ti
 /** The job a command just started (commands resolve only when their job settled). */
 export function newestJob(ext: ApsExplorerApi, title: string, after: number): JobRecord | undefined {
   return ext.jobs.manager.list().find((job) => job.title === title && job.createdAt >= after);
+}
+
+/**
+ * What a window reload does to a running job: the job manager stops (the job stays `state` in workspaceState), the
+ * emulator's faults go, and a new manager reads the job back and resumes it. Resolves with the job once settled,
+ * and the emulator's time at the reload (for its request log).
+ */
+export async function reloadDuring(ext: ApsExplorerApi, emu: RunningEmulator, job: JobRecord, state: JobRecord['state']): Promise<{ settled: JobRecord; reloadedAt: number }> {
+  await ext.jobs.host.manager.shutdown();
+  assert.equal(ext.jobs.manager.get(job.id)?.state, state, 'the stopped job stays running in workspaceState');
+  emu.faults.clear();
+  const reloadedAt = emu.clock.now();
+  const manager = await ext.jobs.host.reload();
+  const resumed = manager.get(job.id);
+  assert.ok(resumed && resumed !== job, 'the new manager read the job back from workspaceState');
+  return { settled: await manager.settled(job.id), reloadedAt };
 }
 
 /** Records each state the Jobs view shows for a job, with its icon and description. */

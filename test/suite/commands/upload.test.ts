@@ -19,7 +19,7 @@ import { ScriptedPrompts } from '../../../src/ui/prompts';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { folderHeld, sdkClients, subfolderId, type SdkClients } from '../../unit/sdk/sdk';
 import { children, label, setSetting, signInAsUser, signInWithApp, useEmulator, walk } from '../support/harness';
-import { contextFlags, eventually, newestJob, resetTransferSettings, watchJobView, workspaceFolder } from './support';
+import { contextFlags, eventually, newestJob, reloadDuring, resetTransferSettings, watchJobView, workspaceFolder } from './support';
 
 const MiB = 1024 * 1024;
 const HUB = 'Emulator BIM 360 Account';
@@ -518,15 +518,7 @@ describe('Upload Files… / Folder… / New Version… and drops on the Hubs tre
     it('a window reload stops a running upload and resumes it from the plan kept in workspaceState', async () => {
       const target = await folder();
       const { big, job, journal } = await stalledUpload(target);
-      await ext.jobs.host.manager.shutdown();
-      assert.equal(ext.jobs.manager.get(job.id)?.state, 'uploading', 'the stopped job stays running in workspaceState');
-
-      own.faults.clear();
-      const reloadedAt = own.clock.now();
-      const manager = await ext.jobs.host.reload();
-      const resumed = manager.get(job.id);
-      assert.ok(resumed && resumed !== job, 'the new manager read the job back from workspaceState');
-      const settled = await manager.settled(job.id);
+      const { settled, reloadedAt } = await reloadDuring(ext, own, job, 'uploading');
       assert.equal(settled.state, 'finished', settled.error);
       assert.equal(planOf(settled).files[0].result?.resumedBytes, 6 * MiB);
       assert.equal(puts(reloadedAt), 1, 'only the part that had not arrived');

@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
+import { MANIFEST_FILE } from '../../../src/core/mirror';
 import { partFilesFor } from '../../../src/core/transfer';
 import { parseJournal } from '../../../src/core/transfer/disk/journal';
 import { localTree, sdkTree } from '../mirror/harness';
@@ -111,6 +113,52 @@ describe('aps-explorer mirror (dist/cli.js against the emulator)', function () {
       assert.equal(forced.counts.fetched, 1);
       assert.deepEqual(Object.keys(await localTree(h.dir)), ['a.txt', 'notes.md']);
     });
+  });
+
+  it('stops on a full disk with one line naming the file, keeps what arrived in the record, and the next run fetches only the rest', async () => {
+    const built = tree({ 'a.bin': [40_000], 'b.bin': [41_000], Sub: { 'c.bin': [42_000], 'full.bin': [43_000] } });
+    await mirror([remoteOf(built.name), h.dir]);
+    const names = ['a.bin', 'b.bin', 'Sub/c.bin', 'Sub/full.bin'];
+    const added = new Map(names.map((name, index) => [name, h.emulator.addVersion(built.files.get(name)!.itemId, 50_000 + index)]));
+    const keyOf = (name: string) => added.get(name)!.objectKey.split('/')[1];
+    // A real ENOSPC, without root or a small file system: the partial file of Sub/full.bin is Linux's /dev/full, where every
+    // write fails with ENOSPC. Its download is held until the three others are in place, so they finish before the disk "fills".
+    const part = partFilesFor(path.join(h.dir, 'Sub', 'full.bin')).data;
+    await symlink('/dev/full', part);
+    const hold = h.emulator.faults.add({ kind: 'hold', origin: 'storage', method: 'GET', path: `/**/${keyOf('Sub/full.bin')}` });
+    const sha1Of = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
+    const newSha1 = (name: string) => h.sha1Of({ storage: added.get(name)!.objectKey });
+
+    const child = h.spawn(['mirror', remoteOf(built.name), h.dir]);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const landed = async (name: string) => sha1Of(await readFile(path.join(h.dir, name))) === (await newSha1(name));
+    while (!(await Promise.all(names.slice(0, 3).map(landed))).every(Boolean)) {
+      assert.equal(child.exitCode, null, `the mirror ended before the others landed: ${stderr}`);
+      await wait(20);
+    }
+    h.emulator.faults.remove(hold);
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+
+    assert.equal(code, 1, stderr);
+    const diskLines = stderr.split('\n').filter((text) => /disk|space/i.test(text));
+    assert.deepEqual(diskLines, [`Not enough disk space to write Sub/full.bin: free some space and run the same command again; it continues where it stopped.`], stderr);
+    assert.doesNotMatch(stderr, /\.apspart/, 'the line names the file, not the partial one');
+    const manifest = JSON.parse(await readFile(path.join(h.dir, MANIFEST_FILE), 'utf8')) as { files: Record<string, { versionId: string; sha1?: string }> };
+    for (const name of names.slice(0, 3)) {
+      assert.equal(manifest.files[name]?.versionId, added.get(name)!.versionId, `${name} is recorded at its new version`);
+      assert.equal(manifest.files[name]?.sha1, await newSha1(name), name);
+    }
+    const stoppedAt = built.files.get('Sub/full.bin')!;
+    assert.equal(manifest.files['Sub/full.bin']?.versionId, stoppedAt.versionIds[0], 'the file the disk stopped is still recorded at the version it has here');
+    assert.equal(sha1Of(await readFile(path.join(h.dir, 'Sub', 'full.bin'))), await h.sha1Of({ storage: stoppedAt.objectKeys[0] }), 'and its local copy is untouched');
+
+    await assert.rejects(lstat(part), { code: 'ENOENT' }, 'the partial file is not kept (here: the link to /dev/full, so the next run has space)');
+    h.emulator.requests.clear();
+    const rerun = await mirror([remoteOf(built.name), h.dir]);
+    assert.equal(rerun.complete, true);
+    assert.deepEqual(storageGets().map((request) => decodeURIComponent(request.path).split('/').at(-1)), [keyOf('Sub/full.bin')], 'only the file the disk stopped is fetched');
+    assert.deepEqual(await localTree(h.dir), await sdkTree(h.emulator, built.folderId));
   });
 
   it('resumes after kill -9 without fetching finished files again, and continues half-fetched ones', async () => {

@@ -49,6 +49,21 @@ describe('emulator: fault injection', () => {
     assert.equal(emulator.faults.list().find((f) => f.id === bandwidth)?.hits, 1);
   });
 
+  it('hold answers nothing until the fault is removed, then answers in full; a count-limited hold waits all the same', async () => {
+    const held = emulator.faults.add({ kind: 'hold', origin: 'storage', count: 1 });
+    let answered = false;
+    const response = fetch(objectUrl).then((answer) => ((answered = true), answer));
+    const hubsAnswer = await hubs();
+    assert.equal(hubsAnswer.status, 200, 'the API origin is not held');
+    assert.equal(emulator.requests.list({ origin: 'storage' }).length > 0, true, 'the storage request arrived');
+    assert.equal(answered, false, 'and is held');
+    assert.equal((await fetch(objectUrl)).status, 200, 'count: 1 holds one request');
+    assert.equal(answered, false, 'the held one still waits');
+    assert.equal(emulator.faults.remove(held), true);
+    const body = Buffer.from(await (await response).arrayBuffer());
+    assert.ok(body.equals(expected()));
+  });
+
   it('status 429 with Retry-After in seconds and as an HTTP date; 5xx on API (JSON:API) and storage (XML)', async () => {
     emulator.faults.add({ kind: 'status', status: 429, retryAfter: 3, count: 1 });
     const limited = await hubs();
