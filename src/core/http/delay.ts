@@ -54,3 +54,20 @@ export function linkedController(parent: AbortSignal | undefined): { controller:
   parent?.addEventListener('abort', onAbort, { once: true });
   return { controller, unlink: () => parent?.removeEventListener('abort', onAbort) };
 }
+
+/**
+ * Runs `count` copies of `worker` until all have settled. The first failure aborts `group`, so the
+ * others stop at their next step, and is what this rejects with; failures after it are ignored.
+ */
+export async function runWorkers(count: number, group: AbortController, worker: () => Promise<void>): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  const settled = Array.from({ length: count }, () =>
+    worker().catch((error: unknown) => {
+      if (failure || group.signal.aborted) return;
+      failure = { error };
+      group.abort(error);
+    }),
+  );
+  await Promise.all(settled);
+  if (failure) throw failure.error;
+}

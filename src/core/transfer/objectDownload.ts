@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Dispatcher } from 'undici';
-import { linkedController } from '../http/delay';
+import { linkedController, runWorkers } from '../http/delay';
 import type { Limiter } from '../http/limiter';
 import type { TransferFile, TransferFs } from './disk/fileSystem';
 import { JournalKeeper, readJournal, removeJournal, type JournalData } from './disk/journal';
@@ -304,7 +304,6 @@ async function runSpanWorkers(
 ): Promise<void> {
   const { controller: group, unlink } = linkedController(parent);
   const ctx = contextFor(group.signal);
-  let failure: { error: unknown } | undefined;
   const worker = async () => {
     while (!group.signal.aborted) {
       const release = await limiter.acquire(group.signal);
@@ -321,16 +320,11 @@ async function runSpanWorkers(
       }
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(connections, scheduler.pending)) }, () =>
-    worker().catch((error: unknown) => {
-      if (!failure && !group.signal.aborted) {
-        failure = { error };
-        group.abort(error);
-      }
-    }),
-  );
-  await Promise.all(workers);
-  unlink();
-  if (parent.aborted) throw parent.reason;
-  if (failure) throw failure.error;
+  try {
+    await runWorkers(Math.max(1, Math.min(connections, scheduler.pending)), group, worker);
+  } finally {
+    unlink();
+    // A cancel wins over the failure it may have caused.
+    parent.throwIfAborted();
+  }
 }

@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import type { DataManagementWrites } from '../dm/writes';
 import { uploadRefusalOf } from '../dm/uploadRefusals';
 import { isApsError } from '../http/apsError';
-import { delay, linkedController } from '../http/delay';
+import { delay, linkedController, runWorkers } from '../http/delay';
 import type { Limiter } from '../http/limiter';
 import { backoffDelay, errorCodeOf } from '../http/retryPolicy';
 import { MIN_PART_BYTES, planParts, type ObjectDetails, type SignedUpload } from '../oss/signedUpload';
@@ -175,7 +175,6 @@ export class ObjectUpload {
     const { controller: group, unlink } = linkedController(this.signal);
     const urls = new PartUrls(this.context.oss, journal.storage, this.name, journal.partCount, journal.uploadKey ? { uploadKey: journal.uploadKey, uploadExpiresAt: journal.uploadExpiresAt } : undefined, (session) => this.openedSession(session), group.signal);
     let next = 0;
-    let failure: { error: unknown } | undefined;
     const worker = async () => {
       while (next < missing.length && !group.signal.aborted) {
         const release = await this.context.limiter.acquire(group.signal);
@@ -205,18 +204,13 @@ export class ObjectUpload {
         }
       }
     };
-    const workers = Array.from({ length: Math.max(1, Math.min(this.settings.connections, missing.length)) }, () =>
-      worker().catch((error: unknown) => {
-        if (!failure && !group.signal.aborted) {
-          failure = { error };
-          group.abort(error);
-        }
-      }),
-    );
-    await Promise.all(workers);
-    unlink();
-    this.signal.throwIfAborted();
-    if (failure) throw failure.error;
+    try {
+      await runWorkers(Math.max(1, Math.min(this.settings.connections, missing.length)), group, worker);
+    } finally {
+      unlink();
+      // A cancel wins over the failure it may have caused.
+      this.signal.throwIfAborted();
+    }
   }
 
   /** One part, sent again after resets, stalls, 5xx and 429 (with backoff) and after a refused URL (signed afresh). */
