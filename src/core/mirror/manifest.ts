@@ -6,6 +6,14 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
 export const MANIFEST_FILE = '.aps-mirror.json';
+
+/**
+ * Whether a name in a mirror's root is one of the mirror's own files: the record (with its temp and set-aside
+ * copies), the lock, and the pending push. They all start with `.aps-mirror`.
+ */
+export function isMirrorFileName(name: string): boolean {
+  return name.startsWith('.aps-mirror');
+}
 export const MANIFEST_FORMAT = 'aps-explorer-mirror';
 export const MANIFEST_VERSION = 1;
 

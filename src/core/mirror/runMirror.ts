@@ -7,9 +7,9 @@ import { formatNamesPath } from '../remote/address';
 import { nodeFs, TransferError } from '../transfer';
 import { fileSystemError } from '../transfer/errors';
 import { PartLock } from '../transfer/disk/partLock';
-import { loadManifest, MANIFEST_FILE, newManifest, setAsideDamaged, type MirrorManifest, type MirrorSource } from './manifest';
+import { isMirrorFileName, loadManifest, newManifest, setAsideDamaged, type MirrorManifest, type MirrorSource } from './manifest';
 import { MirrorRun } from './mirrorRun';
-import { PENDING_PUSH_FILE, pendingPushIn } from './push/pending';
+import { pendingPushIn } from './push/pending';
 import type { MirrorOptions, MirrorReport } from './types';
 
 export const LOCK_FILE = '.aps-mirror.lock';
@@ -84,5 +84,5 @@ function sameSource(a: MirrorSource, b: MirrorSource): boolean {
 /** Whether the root holds anything besides the mirror's own files. */
 async function foreignEntries(root: string): Promise<boolean> {
   const names = await fsp.readdir(root);
-  return names.some((name) => !name.startsWith(MANIFEST_FILE) && name !== LOCK_FILE && name !== PENDING_PUSH_FILE);
+  return names.some((name) => !isMirrorFileName(name));
 }

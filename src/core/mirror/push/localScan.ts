@@ -2,7 +2,8 @@
 // mirror's own files, downloads in progress, and the files operating systems and editors leave behind.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { LocalStamp } from '../manifest';
+import { isPartFileName } from '../../transfer/disk/partFiles';
+import { isMirrorFileName, type LocalStamp } from '../manifest';
 
 export interface LocalScan {
   /** Files by path below the root ('/' between names). */
@@ -13,8 +14,6 @@ export interface LocalScan {
   readonly ignored: Array<{ path: string; reason: string }>;
 }
 
-/** The mirror's record, lock and pending push; a download's temp file, journal and lock. */
-const OWN = /^\.aps-mirror|\.apspart(\.json(\.tmp)?|\.lock)?$/;
 /** Written by Finder, Explorer and Office beside the files people work on; never theirs to push. */
 const LITTER = /^(\.DS_Store|Thumbs\.db|desktop\.ini|~\$.*)$/i;
 
@@ -27,7 +26,7 @@ export async function scanLocal(root: string, signal?: AbortSignal): Promise<Loc
     const subfolders: string[] = [];
     for (const entry of entries) {
       const at = folder ? `${folder}/${entry.name}` : entry.name;
-      if (OWN.test(entry.name) || LITTER.test(entry.name)) continue;
+      if (isMirrorFileName(entry.name) || isPartFileName(entry.name) || LITTER.test(entry.name)) continue;
       if (entry.isSymbolicLink()) scan.ignored.push({ path: at, reason: 'a symbolic link' });
       else if (entry.isDirectory()) subfolders.push(at);
       else if (!entry.isFile()) scan.ignored.push({ path: at, reason: 'not a file or a folder' });

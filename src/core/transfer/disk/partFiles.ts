@@ -8,6 +8,11 @@ const LOCK_SUFFIX = '.apspart.lock';
 // Room for the journal's own temp suffix (".tmp") during its atomic rewrite.
 const RESERVED_BYTES = Buffer.byteLength(JOURNAL_SUFFIX + '.tmp', 'utf8');
 
+/** Whether a file name is a download's temp file, journal (or the journal's temp copy) or lock. */
+export function isPartFileName(name: string): boolean {
+  return /\.apspart(\.json(\.tmp)?|\.lock)?$/.test(name);
+}
+
 export interface PartFiles {
   /** Temp file the bytes are written into, beside the target. */
   readonly data: string;
