@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { ApsServices } from '../core/client';
 import { formatBytes } from '../core/format';
-import { MirrorPush, type PushConflictKind, type PushConflictPolicy, type PushFileEvent, type PushPlan, type PushPreviewEntry, type PushReport } from '../core/mirror';
+import { baseNameOf, MirrorPush, type PushConflictKind, type PushConflictPolicy, type PushFileEvent, type PushPlan, type PushPreviewEntry, type PushReport } from '../core/mirror';
 import { formatNamesPath } from '../core/remote/address';
 import { UploadEngine } from '../core/upload';
 import { duration, type Output } from './output';
@@ -91,7 +91,7 @@ export function previewLine(entry: PushPreviewEntry, sourceNames: readonly strin
       return `new version ${entry.path} (${versions}${formatBytes(entry.size)})${entry.overwrites ? `: ${CONFLICT_TEXT[entry.overwrites]}; yours goes on top` : ''}`;
     }
     case 'new-file':
-      return `new file    ${entry.path}${entry.name !== baseName(entry.path) ? ` as "${entry.name}"` : ''} (${formatBytes(entry.size)}) in ${into(entry.folder)}${entry.keptBoth ? `: ${CONFLICT_TEXT[entry.keptBoth]}; both kept` : ''}`;
+      return `new file    ${entry.path}${entry.name !== baseNameOf(entry.path) ? ` as "${entry.name}"` : ''} (${formatBytes(entry.size)}) in ${into(entry.folder)}${entry.keptBoth ? `: ${CONFLICT_TEXT[entry.keptBoth]}; both kept` : ''}`;
     case 'new-folder':
       return `new folder  ${entry.path}/ in ${into(entry.folder)}`;
     case 'in-aps':
@@ -174,8 +174,4 @@ function finish(plan: PushPlan, report: PushReport | undefined, output: Output, 
   const parts = [count('recorded') ? `${count('recorded')} recorded` : '', report.folders.length ? `${report.folders.length} new folder${report.folders.length === 1 ? '' : 's'}` : '', count('skipped') ? `${count('skipped')} skipped` : '', count('failed') ? `${count('failed')} failed` : ''].filter(Boolean);
   output.note(`Pushed ${count('pushed')} file${count('pushed') === 1 ? '' : 's'} (${formatBytes(report.bytes)}) in ${seconds < 60 ? `${seconds.toFixed(1)}s` : duration(seconds)}${parts.length ? `; ${parts.join(', ')}` : ''}.`);
   return count('failed') > 0 || plan.summary.refused > 0 ? 1 : 0;
-}
-
-function baseName(at: string): string {
-  return at.slice(at.lastIndexOf('/') + 1);
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/format';
-import type { PushConflictKind, PushPreviewEntry } from '../core/mirror';
+import { baseNameOf, type PushConflictKind, type PushPreviewEntry } from '../core/mirror';
 import { formatNamesPath } from '../core/remote/address';
 
 function conflictText(kind: PushConflictKind): string {
@@ -29,9 +29,8 @@ export function previewText(entry: PushPreviewEntry, sourceNames: readonly strin
       return entry.overwrites ? vscode.l10n.t('{0}: {1}; yours goes on top', line, conflictText(entry.overwrites)) : line;
     }
     case 'new-file': {
-      const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
       const line =
-        entry.name === name
+        entry.name === baseNameOf(entry.path)
           ? vscode.l10n.t('New file {0} in {1} ({2})', entry.path, into(entry.folder), formatBytes(entry.size))
           : vscode.l10n.t('New file {0} as "{1}" in {2} ({3})', entry.path, entry.name, into(entry.folder), formatBytes(entry.size));
       return entry.keptBoth ? vscode.l10n.t('{0}: {1}; both kept', line, conflictText(entry.keptBoth)) : line;

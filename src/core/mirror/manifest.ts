@@ -196,6 +196,16 @@ export function relativePath(root: string, absolute: string): string {
   return path.relative(root, absolute).split(path.sep).join('/');
 }
 
+/** The folder of a path below the root ('' for the root itself). */
+export function parentOf(at: string): string {
+  return at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '';
+}
+
+/** The last name of a path below the root. */
+export function baseNameOf(at: string): string {
+  return at.slice(at.lastIndexOf('/') + 1);
+}
+
 // ── Checks: a manifest is used only when every field has the shape it was written with ──────────────
 
 const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;

@@ -21,7 +21,7 @@ import type { FileProgress, TransferLog } from '../transfer/types';
 import { commitUpload, ensureFolder, type CommitContext, type CommitIntent } from './commit';
 import { defaultJournalDir, JournalStore, type JournalKey } from './journal';
 import { nodeUploadFs, type UploadFs } from './localFiles';
-import { nameKey } from './names';
+import { pathKey } from './names';
 import { ObjectUpload, type UploadContext } from './objectUpload';
 import { BUFFERS_PER_PART } from './partPut';
 import { planUpload } from './plan';
@@ -50,7 +50,6 @@ export interface UploadEngineOptions {
   readonly log?: TransferLog;
 }
 
-const pathKey = (names: readonly string[]) => names.map(nameKey).join('/');
 
 /** Uploads local files and folders into APS: resumable, verified, never duplicated. No VS Code dependency. */
 export class UploadEngine {

@@ -12,6 +12,11 @@ export function nameKey(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
+/** The key two paths of names (folders from a common place down) collide on. */
+export function pathKey(names: readonly string[]): string {
+  return names.map(nameKey).join('/');
+}
+
 /** The names taken in one folder, and the numbered names handed out for "keep both". */
 export class FolderNames {
   private readonly taken = new Set<string>();

@@ -6,7 +6,7 @@ import { plansFolderAccepts, plansRefusalSentence } from '../dm/uploadRefusals';
 import { formatNamesPath } from '../remote/address';
 import { splitExtension } from '../transfer/disk/placement';
 import { walkSources, type LocalFile, type UploadFs } from './localFiles';
-import { FolderNames, nameKey, remoteName } from './names';
+import { FolderNames, nameKey, pathKey, remoteName } from './names';
 import { UploadTargetError } from './target';
 import type { ConflictChoice, PlanOptions, UploadFile, UploadFolder, UploadPlan, UploadSummary, UploadTarget } from './types';
 
@@ -25,7 +25,6 @@ interface RemoteFolder {
   readonly refused?: string;
 }
 
-const pathKey = (names: readonly string[]) => names.map(nameKey).join('/');
 
 /** Plans the upload of `sources` (files and folders, recursively) into `target`. Nothing is written. */
 export async function planUpload(dm: PlanReader, fs: UploadFs, sources: readonly string[], target: UploadTarget, options: PlanOptions = {}): Promise<UploadPlan> {

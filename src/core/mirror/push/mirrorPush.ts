@@ -10,10 +10,10 @@ import { failureReason } from '../../failureReason';
 import type { PartLock } from '../../transfer/disk/partLock';
 import type { AggregateProgress, RetryPolicy } from '../../transfer/types';
 import type { UploadEngine, UploadServices } from '../../upload/engine';
-import { nameKey } from '../../upload/names';
+import { nameKey, pathKey } from '../../upload/names';
 import type { UploadFile, UploadFolder } from '../../upload/types';
 import { localState, sha1OfFile, stampOf } from '../localFiles';
-import { absolutePath, loadManifest, MANIFEST_FILE, relativePath, type LocalStamp, type MirroredFile, type MirrorManifest } from '../manifest';
+import { absolutePath, baseNameOf, loadManifest, MANIFEST_FILE, parentOf, relativePath, type LocalStamp, type MirroredFile, type MirrorManifest } from '../manifest';
 import { ManifestKeeper } from '../manifestKeeper';
 import { lockMirror, MirrorError } from '../runMirror';
 import { loadPendingPush, removePendingPush, savePendingPush, setAsidePendingPush } from './pending';
@@ -43,8 +43,6 @@ export interface PushRunOptions {
   readonly saveIntervalMs?: number;
 }
 
-const parentOf = (at: string) => (at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '');
-const pathKey = (names: readonly string[]) => names.map(nameKey).join('/');
 
 export class MirrorPush {
   /** A push accepted earlier that stopped before it finished: run it (again) before anything else. */
@@ -229,7 +227,7 @@ export class MirrorPush {
     }
     let at = entry.path;
     const local = sanitizeFileName(result.name);
-    if (local !== at.slice(at.lastIndexOf('/') + 1)) {
+    if (local !== baseNameOf(at)) {
       const to = parentOf(at) ? `${parentOf(at)}/${local}` : local;
       // Something is at the numbered name: the file stays, and the next mirror brings APS's copy of it.
       if (!(await this.moveLocal(at, to))) return emit({ ...event, error: `kept as ${at}; "${to}" is taken here` });

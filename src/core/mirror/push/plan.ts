@@ -2,12 +2,11 @@
 // where as what) and the preview that says exactly that. Pure: nothing is read or written.
 import { remoteName } from '../../upload/names';
 import type { ConflictChoice, UploadFile, UploadFolder, UploadPlan, UploadTarget } from '../../upload/types';
-import { absolutePath } from '../manifest';
+import { absolutePath, parentOf } from '../manifest';
 import { PUSH_FORMAT, type PushConflictPolicy, type PushPlan, type PushPlanFile, type PushPreviewEntry, type PushSummary, type PushSurvey, type SurveyedFile } from './types';
 
 const UPLOAD_CHOICE: Record<PushConflictPolicy, ConflictChoice> = { skip: 'skip', 'keep-both': 'keep-both', overwrite: 'new-version' };
 
-const parentOf = (at: string) => (at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '');
 /** A local folder's names as the upload plan's folder path (APS compares them as NFC, ignoring case). */
 const segments = (folder: string) => (folder ? folder.split('/').map(remoteName) : []);
 

@@ -8,7 +8,7 @@ import { Limiter } from '../../http/limiter';
 import type { SignedUpload } from '../../oss/signedUpload';
 import { FolderNames, nameKey, remoteName } from '../../upload/names';
 import { localState } from '../localFiles';
-import { absolutePath, type LocalStamp, type MirroredFile, type MirrorManifest } from '../manifest';
+import { absolutePath, baseNameOf, parentOf, type LocalStamp, type MirroredFile, type MirrorManifest } from '../manifest';
 import { scanLocal } from './localScan';
 import { sameBytes } from './sameBytes';
 import type { PushSurvey, SeenVersion, SurveyedFile, SurveyedFolder } from './types';
@@ -23,8 +23,6 @@ const LISTINGS_AT_ONCE = 4;
 
 type Listing = FolderEntry[] | 'gone';
 
-const parentOf = (at: string) => (at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '');
-const baseName = (at: string) => at.slice(at.lastIndexOf('/') + 1);
 
 export async function surveyPush(root: string, manifest: MirrorManifest, services: SurveyServices, signal?: AbortSignal): Promise<PushSurvey> {
   return new Survey(root, manifest, services, signal).run();
@@ -102,7 +100,7 @@ class Survey {
   /** A local folder the mirror does not know: to be made, an APS folder of that name to reuse, or refused. */
   private async surveyFolder(at: string): Promise<void> {
     const parent = parentOf(at);
-    const name = remoteName(baseName(at));
+    const name = remoteName(baseNameOf(at));
     const refuse = (reason: string) => this.newFolders.set(at, { path: at, name, reason });
     const parentNew = this.newFolders.get(parent);
     if (parentNew?.reason) return void refuse(`its folder "${parent}" cannot be made in APS`);
@@ -140,7 +138,7 @@ class Survey {
   /** A file the mirror did not write: a new file in its folder's APS folder, unless the name is taken there. */
   private async surveyNew(at: string, stamp: LocalStamp): Promise<SurveyedFile> {
     const folder = parentOf(at);
-    const name = remoteName(baseName(at));
+    const name = remoteName(baseNameOf(at));
     const base = { path: at, folder, size: stamp.localSize, mtimeMs: stamp.localMtimeMs, name };
     const refused = (reason: string): SurveyedFile => ({ ...base, change: 'refused', reason });
     const newFolder = this.newFolders.get(folder);
@@ -268,7 +266,7 @@ function namesByFolder(paths: readonly string[]): Map<string, string[]> {
   const names = new Map<string, string[]>();
   for (const at of paths) {
     const folder = parentOf(at);
-    names.set(folder, [...(names.get(folder) ?? []), baseName(at)]);
+    names.set(folder, [...(names.get(folder) ?? []), baseNameOf(at)]);
   }
   return names;
 }
