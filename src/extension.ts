@@ -106,7 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ApsExp
     convert: convertRunner(signedServices, engine),
     export: exportRunner(signedServices, engine),
     mirror: mirrorRunner(signedServices, engine, (root) => mirrors.reload(root)),
-    push: pushRunner(signedServices, (level, message) => log.channel[level](message), (root) => mirrors.reload(root)),
+    push: pushRunner(signedServices, uploads, (level, message) => log.channel[level](message), (root) => mirrors.reload(root)),
     upload: uploadRunner(uploads, (plan) => showUploaded({ model, view, dm: () => services()?.dm }, plan)),
   };
   const jobs = new JobsHost(

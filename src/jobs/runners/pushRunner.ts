@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { readProxySettings, readSettings } from '../../config/settings';
+import { readSettings } from '../../config/settings';
 import type { ApsServices } from '../../core/client';
 import { MirrorError, MirrorPush, type PushPlan, type PushReport } from '../../core/mirror';
 import type { TransferLog } from '../../core/transfer';
-import { UploadEngine } from '../../core/upload';
+import type { UploadEngine } from '../../core/upload';
 import { confirmPush, shownRootOf } from '../../mirror/pushQuestions';
 import { pushedCounts } from '../../mirror/statusText';
 import { JobDeclined, type JobRunner } from '../jobManager';
@@ -12,11 +12,11 @@ import { jobProgress } from '../progressText';
 
 /**
  * Pushes a mirror's local changes into APS: looks for them, shows the preview (the one confirmation), then runs
- * the accepted plan through an upload engine of its own. A push stopped by Cancel or a reload resumes from the
- * plan kept beside the mirror record, without asking again. `pushed(root)` runs after each run, whatever its
- * end (the Explorer's decorations read the new record).
+ * the accepted plan through the extension's upload engine (one connection cap for uploads and pushes). A push
+ * stopped by Cancel or a reload resumes from the plan kept beside the mirror record, without asking again.
+ * `pushed(root)` runs after each run, whatever its end (the Explorer's decorations read the new record).
  */
-export function pushRunner(services: () => ApsServices, log: TransferLog, pushed: (root: string) => Promise<void>): JobRunner {
+export function pushRunner(services: () => ApsServices, engine: UploadEngine, log: TransferLog, pushed: (root: string) => Promise<void>): JobRunner {
   return async (context) => {
     const plan = context.record.plan as PushJobPlan;
     const aps = services();
@@ -30,7 +30,6 @@ export function pushRunner(services: () => ApsServices, log: TransferLog, pushed
       await pushed(plan.root).catch(() => undefined);
       throw error instanceof MirrorError ? new Error(error.message) : error;
     }
-    const engine = new UploadEngine(aps, { proxy: readProxySettings(), log });
     try {
       for (const note of push.notes) log('warn', note);
       let accepted: PushPlan | undefined = push.pending;
@@ -63,7 +62,6 @@ export function pushRunner(services: () => ApsServices, log: TransferLog, pushed
       return { message: pushedMessage(report, plan), target: plan.root };
     } finally {
       await push.close();
-      await engine.close().catch(() => undefined);
       await pushed(plan.root).catch(() => undefined);
     }
   };
